@@ -1,0 +1,222 @@
+"""Input serializers: the shape of each request body, nothing more.
+
+They check types and required fields (a malformed request is 400); what the
+content must be (lengths, allowed languages, allowed states) is the domain's to
+decide in events/ (a refused content is 422), so texts are passed on as sent.
+Unknown fields are refused, so that a misspelt field never goes unnoticed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from core.roles import COMMISSION_ROLES
+from events.documents import VISIBILITIES
+from events.partners import PARTNER_KINDS
+from events.updates import UPDATE_KINDS
+
+RESOURCE_KINDS = ("commission", "partner", "update", "proposal", "workspace")
+COMMENTABLE_KINDS = ("commission", "partner", "update", "proposal", "document")
+MAX_POSITION = 2**62
+
+
+class Strict(serializers.Serializer):  # type: ignore[type-arg]
+    """Refuses fields it does not know."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if hasattr(data, "keys"):
+            unknown = sorted(set(data.keys()) - set(self.fields) - {"csrfmiddlewaretoken"})
+            if unknown:
+                raise serializers.ValidationError(
+                    {name: ["Unknown field."] for name in unknown}
+                )
+        return super().to_internal_value(data)
+
+
+def Text(**kwargs: Any) -> serializers.CharField:  # noqa: N802 - a field factory
+    """Free text: blank allowed and kept as sent (the domain cleans and checks it)."""
+    return serializers.CharField(allow_blank=True, trim_whitespace=False, **kwargs)
+
+
+def Texts(**kwargs: Any) -> serializers.DictField:  # noqa: N802
+    """A text in up to three languages: {"ar": "...", "en": "...", "fr": "..."}."""
+    return serializers.DictField(child=Text(), **kwargs)
+
+
+# --- accounts ----------------------------------------------------------------------------------
+
+
+class TokenRequest(Strict):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=4096, trim_whitespace=False)
+
+
+class MeChange(Strict):
+    display_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    language = serializers.ChoiceField(choices=["ar", "en", "fr"], required=False)
+
+
+class InvitationRequest(Strict):
+    email = serializers.EmailField(max_length=254)
+    scope = serializers.ChoiceField(choices=["organisation", "commission", "partner"])
+    scope_id = serializers.UUIDField(required=False, allow_null=True)
+    role = serializers.ChoiceField(
+        choices=["auditor", "partner", "secretariat", "secretary_general", "staff"]
+    )
+    language = serializers.ChoiceField(choices=["ar", "en", "fr"], required=False)
+
+
+class InvitationAcceptance(Strict):
+    token = serializers.CharField(max_length=200)
+    username = serializers.RegexField(r"^[\w.@+-]{3,150}$", max_length=150)
+    password = serializers.CharField(max_length=4096, trim_whitespace=False)
+    display_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    language = serializers.ChoiceField(choices=["ar", "en", "fr"], required=False)
+
+
+# --- directory ------------------------------------------------------------------------------------
+
+
+class Profile(Strict):
+    """The profile fields of a commission or a partner; all optional."""
+
+    name = Texts(required=False)
+    description = Texts(required=False)
+    website = Text(required=False, max_length=2000)
+    email = Text(required=False, max_length=2000)
+    phone = Text(required=False, max_length=2000)
+    city = Texts(required=False)
+    address = Texts(required=False)
+
+
+class CommissionRegistration(Strict):
+    country = serializers.CharField(max_length=8)
+    name = Texts()
+    profile = Profile(required=False)
+
+
+class SecretaryGeneralAppointment(Strict):
+    name = Texts()
+    user_id = serializers.CharField(max_length=64, required=False, allow_blank=True)
+
+
+class NewMember(Strict):
+    user_id = serializers.CharField(max_length=64)
+    role = serializers.ChoiceField(choices=sorted(r.value for r in COMMISSION_ROLES))
+
+
+class RoleChange(Strict):
+    role = serializers.ChoiceField(choices=sorted(r.value for r in COMMISSION_ROLES))
+
+
+class PartnerRegistration(Strict):
+    kind = serializers.ChoiceField(choices=sorted(PARTNER_KINDS))
+    country = serializers.CharField(max_length=8)
+    name = Texts()
+    commission_id = serializers.UUIDField(required=False, allow_null=True)
+    profile = Profile(required=False)
+
+
+class Affiliation(Strict):
+    commission_id = serializers.UUIDField()
+
+
+class NewPartnerMember(Strict):
+    user_id = serializers.CharField(max_length=64)
+
+
+# --- updates and proposals ---------------------------------------------------------------------------
+
+
+class UpdateDraft(Strict):
+    commission_id = serializers.UUIDField()
+    kind = serializers.ChoiceField(choices=sorted(UPDATE_KINDS))
+    title = Texts()
+    summary = Texts(required=False)
+    body = Texts()
+
+
+class UpdateRevision(Strict):
+    title = Texts(required=False)
+    summary = Texts(required=False)
+    body = Texts(required=False)
+
+
+class Withdrawal(Strict):
+    reason = Text(required=False, max_length=20000)
+
+
+class ProposalSubmission(Strict):
+    commission_id = serializers.UUIDField()
+    partner_ids = serializers.ListField(child=serializers.UUIDField(), max_length=200)
+    title = Texts()
+    summary = Texts()
+
+
+class ProposalRevision(Strict):
+    title = Texts(required=False)
+    summary = Texts(required=False)
+    partner_ids = serializers.ListField(child=serializers.UUIDField(), max_length=200, required=False)
+
+
+class Decision(Strict):
+    rationale = Text(required=False, max_length=20000)
+
+
+# --- workspaces ------------------------------------------------------------------------------------
+
+
+class WorkspaceCreation(Strict):
+    name = Text(max_length=2000)
+    description = Text(required=False, max_length=20000)
+    commission_id = serializers.UUIDField(required=False, allow_null=True)
+
+
+class WorkspaceMemberAddition(Strict):
+    user_id = serializers.CharField(max_length=64)
+
+
+class ThreadStart(Strict):
+    title = Text(max_length=2000)
+
+
+class ThreadRename(Strict):
+    title = Text(max_length=2000)
+
+
+class MessagePost(Strict):
+    text = Text(max_length=100_000)
+    mentions = serializers.ListField(child=serializers.CharField(max_length=64), required=False,
+                                     max_length=200)
+
+
+class TextEdit(Strict):
+    text = Text(max_length=100_000)
+
+
+class ReadPosition(Strict):
+    position = serializers.IntegerField(min_value=0, max_value=MAX_POSITION)
+
+
+# --- comments and documents ----------------------------------------------------------------------------
+
+
+class CommentPost(Strict):
+    resource_kind = serializers.ChoiceField(choices=COMMENTABLE_KINDS)
+    resource_id = serializers.UUIDField()
+    text = Text(max_length=100_000)
+
+
+class DocumentUpload(Strict):
+    file = serializers.FileField(allow_empty_file=True, use_url=False)
+    resource_kind = serializers.ChoiceField(choices=RESOURCE_KINDS)
+    resource_id = serializers.UUIDField()
+    visibility = serializers.ChoiceField(choices=sorted(VISIBILITIES), required=False)
+    name = serializers.CharField(max_length=255, required=False)
+
+
+class DocumentVersionUpload(Strict):
+    file = serializers.FileField(allow_empty_file=True, use_url=False)
+    name = serializers.CharField(max_length=255, required=False)

@@ -1,0 +1,1 @@
+"""The Django project: settings, ASGI app, URLs, accounts, roles, policy, CLI."""

@@ -1,0 +1,57 @@
+"""Members of the organisation, of a commission or of a partner institution.
+
+The checks are shared here; each aggregate declares its own events
+(``Commission.MemberJoined``, ``Partner.MemberJoined``...) so that every event
+topic names the aggregate it belongs to.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from core.roles import Role
+from events.errors import AlreadyExists, NotFound, ValidationFailed
+
+
+def check_role(role: Any, allowed: frozenset[Role]) -> Role:
+    try:
+        value = Role(role)
+    except ValueError:
+        value = None
+    if value not in allowed:
+        options = ", ".join(sorted(r.value for r in allowed))
+        raise ValidationFailed.field("role", f"Must be one of: {options}.")
+    return value
+
+
+class MembershipRules:
+    """Mixed into aggregates that keep ``members``: user id -> role."""
+
+    KIND: ClassVar[str]
+    members: dict[str, str]
+
+    def add_member(self, user_id: str, role: Role, *, actor: str, command_id: str) -> None:
+        if user_id in self.members:
+            raise AlreadyExists(f"User {user_id} is already a member of this {self.KIND}.")
+        self._member_joined(user_id=user_id, role=role.value, actor=actor, command_id=command_id)
+
+    def remove_member(self, user_id: str, *, actor: str, command_id: str) -> None:
+        if user_id not in self.members:
+            raise NotFound(f"{self.KIND} member", user_id)
+        self._member_left(user_id=user_id, actor=actor, command_id=command_id)
+
+    def change_member_role(self, user_id: str, role: Role, *, actor: str, command_id: str) -> None:
+        if user_id not in self.members:
+            raise NotFound(f"{self.KIND} member", user_id)
+        if self.members[user_id] != role.value:
+            self._member_role_changed(user_id=user_id, role=role.value, actor=actor, command_id=command_id)
+
+    # Declared with @event("MemberJoined") etc. by each aggregate.
+    def _member_joined(self, user_id: str, role: str, actor: str, command_id: str) -> None:
+        raise NotImplementedError
+
+    def _member_left(self, user_id: str, actor: str, command_id: str) -> None:
+        raise NotImplementedError
+
+    def _member_role_changed(self, user_id: str, role: str, actor: str, command_id: str) -> None:
+        raise NotImplementedError

@@ -1,0 +1,115 @@
+"""The directory of commissions and partners, searchable by name in any script."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from projections.base import EventContext, Projector, handles
+from projections.models import CommissionEntry, PartnerAffiliation, PartnerEntry
+from projections.search import search_text
+
+MEMBER_DELTA = {"MemberJoined": 1, "MemberLeft": -1}
+
+
+def _search(entry: CommissionEntry | PartnerEntry) -> str:
+    city = entry.profile.get("city") or {}
+    text = search_text(entry.name.values(), city.values() if isinstance(city, dict) else [])
+    return f"{text} | {entry.country.lower()}" if isinstance(entry, CommissionEntry) else text
+
+
+def _apply_profile(entry: CommissionEntry | PartnerEntry, changes: dict[str, Any]) -> None:
+    if "name" in changes:
+        entry.name = changes["name"]
+    entry.profile = {**entry.profile, **{k: v for k, v in changes.items() if k != "name"}}
+    entry.search_text = _search(entry)
+
+
+def _touch(entry: CommissionEntry | PartnerEntry, context: EventContext) -> None:
+    entry.version = context.version
+    entry.position = context.position
+    entry.updated_at = context.timestamp
+    context.rows.changed(entry)
+
+
+class DirectoryProjector(Projector):
+    name = "directory"
+    models = (CommissionEntry, PartnerEntry, PartnerAffiliation)
+
+    # --- commissions ---
+
+    @handles("Commission.Registered")
+    def commission_registered(self, event: Any, context: EventContext) -> None:
+        entry = CommissionEntry(
+            id=context.aggregate_id,
+            country=event.country,
+            name=event.name,
+            profile=event.profile,
+            registered_at=context.timestamp,
+            updated_at=context.timestamp,
+            version=context.version,
+            position=context.position,
+        )
+        entry.search_text = _search(entry)
+        context.rows.add(entry)
+
+    @handles("Commission.ProfileUpdated")
+    def commission_profile_updated(self, event: Any, context: EventContext) -> None:
+        entry = context.rows.require(CommissionEntry, context.aggregate_id)
+        _apply_profile(entry, event.changes)
+        _touch(entry, context)
+
+    @handles("Commission.SecretaryGeneralAppointed")
+    def secretary_general_appointed(self, event: Any, context: EventContext) -> None:
+        entry = context.rows.require(CommissionEntry, context.aggregate_id)
+        entry.secretary_general = {"name": event.name, "user_id": event.user_id}
+        _touch(entry, context)
+
+    @handles("Commission.MemberJoined", "Commission.MemberLeft", "Commission.MemberRoleChanged")
+    def commission_members_changed(self, event: Any, context: EventContext) -> None:
+        entry = context.rows.require(CommissionEntry, context.aggregate_id)
+        entry.member_count += MEMBER_DELTA.get(type(event).__name__, 0)
+        _touch(entry, context)
+
+    # --- partners ---
+
+    @handles("Partner.Registered")
+    def partner_registered(self, event: Any, context: EventContext) -> None:
+        entry = PartnerEntry(
+            id=context.aggregate_id,
+            kind=event.kind,
+            country=event.country,
+            name=event.name,
+            profile=event.profile,
+            registered_at=context.timestamp,
+            updated_at=context.timestamp,
+            version=context.version,
+            position=context.position,
+        )
+        entry.search_text = _search(entry)
+        context.rows.add(entry)
+
+    @handles("Partner.ProfileUpdated")
+    def partner_profile_updated(self, event: Any, context: EventContext) -> None:
+        entry = context.rows.require(PartnerEntry, context.aggregate_id)
+        _apply_profile(entry, event.changes)
+        _touch(entry, context)
+
+    @handles("Partner.AffiliatedWithCommission")
+    def partner_affiliated(self, event: Any, context: EventContext) -> None:
+        entry = context.rows.require(PartnerEntry, context.aggregate_id)
+        entry.commission_ids = [*entry.commission_ids, str(event.commission_id)]
+        _touch(entry, context)
+        context.rows.add(
+            PartnerAffiliation(
+                key=f"{context.aggregate_id}:{event.commission_id}",
+                partner_id=context.aggregate_id,
+                commission_id=event.commission_id,
+                since=context.timestamp,
+            )
+        )
+
+    @handles("Partner.MemberJoined", "Partner.MemberLeft")
+    def partner_members_changed(self, event: Any, context: EventContext) -> None:
+        entry = context.rows.require(PartnerEntry, context.aggregate_id)
+        entry.member_count += MEMBER_DELTA.get(type(event).__name__, 0)
+        _touch(entry, context)

@@ -1,0 +1,116 @@
+"""The live streams: what each stream received, kept for resuming clients.
+
+For every event the items of each stream are stored (StreamItem) in the batch's
+transaction, and handed to the runner, which publishes them after the commit.
+
+- thread:<id> and workspace:<id> carry the object itself as the read model now
+  renders it (a message, a thread, a workspace, a document);
+- feed:all and feed:commission:<id> carry the activity item; private activity
+  (inside a workspace) is kept out of commission feeds, whose readers are not
+  all members of that workspace;
+- user:<id> carries what concerns one person: mentions, being added to a
+  workspace or an organisation, decisions on the proposals they made.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from projections import render, streams
+from projections.base import EventContext, Projector
+from projections.models import (
+    ActivityItem,
+    DocumentEntry,
+    MessageEntry,
+    ProposalEntry,
+    StreamItem,
+    ThreadEntry,
+    WorkspaceEntry,
+)
+from projections.unit import Rows
+
+DECISIONS = {"proposal.accepted", "proposal.rejected", "proposal.concluded", "proposal.review_started"}
+MEMBERSHIP = {
+    "workspace.member_added",
+    "workspace.member_removed",
+    "commission.member_joined",
+    "commission.member_left",
+    "commission.member_role_changed",
+    "organisation.member_joined",
+    "organisation.member_left",
+    "organisation.member_role_changed",
+    "partner.member_joined",
+    "partner.member_left",
+    "commission.secretary_general_appointed",
+}
+
+
+class LiveStreamsProjector(Projector):
+    name = "live"
+    models = (StreamItem,)
+    sees_every_event = True
+    depends_on = ("activity", "workspaces", "documents", "pipeline")
+
+    def on_event(self, event: Any, context: EventContext) -> None:
+        activity = context.rows.get(ActivityItem, context.position)
+        if activity is None:
+            return
+        kind = activity.kind
+        content = self._content(context.rows, activity)
+        if content is not None:
+            data, content_streams = content
+            self._emit(context, kind, data, content_streams)
+        feeds = [streams.FEED_ALL]
+        if activity.commission_id and not activity.workspace_id:
+            feeds.append(streams.commission_feed(activity.commission_id))
+        feeds += [streams.user(u) for u in self._people_concerned(context.rows, kind, event, activity)]
+        self._emit(context, kind, activity.render(), feeds)
+
+    def _emit(self, context: EventContext, kind: str, data: dict[str, Any], names: list[str]) -> None:
+        unique = list(dict.fromkeys(names))
+        for name in unique:
+            context.rows.add(
+                StreamItem(
+                    key=f"{name}|{context.position:020d}",
+                    stream=name,
+                    position=context.position,
+                    kind=kind,
+                    data=data,
+                )
+            )
+        context.publish(kind, data, unique)
+
+    @staticmethod
+    def _content(rows: Rows, activity: ActivityItem) -> tuple[dict[str, Any], list[str]] | None:
+        object_kind, object_id = activity.object_kind, activity.object_id
+        if object_kind == "message":
+            message = rows.require(MessageEntry, object_id)
+            return render.message(message), [
+                streams.thread(message.thread_id),
+                streams.workspace(message.workspace_id),
+            ]
+        if object_kind == "thread":
+            thread = rows.require(ThreadEntry, object_id)
+            return render.thread(thread), [
+                streams.thread(thread.id),
+                streams.workspace(thread.workspace_id),
+            ]
+        if object_kind == "workspace":
+            workspace = rows.require(WorkspaceEntry, object_id)
+            return render.workspace(workspace), [streams.workspace(workspace.id)]
+        if object_kind == "document" and activity.workspace_id:
+            document = rows.require(DocumentEntry, object_id)
+            return render.document(document), [streams.workspace(activity.workspace_id)]
+        return None
+
+    @staticmethod
+    def _people_concerned(rows: Rows, kind: str, event: Any, activity: ActivityItem) -> list[str]:
+        if kind in {"message.posted", "message.edited"}:
+            return [str(u) for u in getattr(event, "mentions", ())]
+        if kind in MEMBERSHIP:
+            user_id = getattr(event, "user_id", None)
+            return [user_id] if user_id else []
+        if kind in DECISIONS:
+            proposal = rows.get(ProposalEntry, activity.object_id)
+            return [proposal.proposed_by] if proposal else []
+        return []

@@ -1,0 +1,151 @@
+"""The unit of work of one batch: read-model rows by primary key, in memory.
+
+Projectors read and change rows through :class:`Rows` instead of querying
+per event; the runner flushes it once at the end of the batch, inside the
+batch's transaction (deletes, then bulk inserts, then bulk updates, model by
+model). A replay of 100,000 events thus costs a few statements per batch, not
+several per event. Every read-model key is a primary key (see projections/models.py),
+so lookups never need anything else.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from operator import attrgetter
+from typing import Any, TypeVar
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connections, models
+
+M = TypeVar("M", bound=models.Model)
+
+_MISSING = object()
+
+
+class Rows:
+    def __init__(self, alias: str = "default") -> None:
+        self.alias = alias
+        # model -> pk -> row (None: known not to exist)
+        self._known: dict[type[models.Model], dict[Any, models.Model | None]] = {}
+        # rows as they are in the database (loaded), by model
+        self._stored: dict[type[models.Model], set[Any]] = {}
+        self._new: dict[type[models.Model], dict[Any, models.Model]] = {}
+        self._dirty: dict[type[models.Model], dict[Any, models.Model]] = {}
+        self._deleted: dict[type[models.Model], set[Any]] = {}
+        self._order: list[type[models.Model]] = []
+
+    def _track(self, model: type[models.Model]) -> None:
+        if model not in self._known:
+            self._known[model] = {}
+            self._stored[model] = set()
+            self._new[model] = {}
+            self._dirty[model] = {}
+            self._deleted[model] = set()
+            self._order.append(model)
+
+    def get(self, model: type[M], pk: Any) -> M | None:
+        """The row with this primary key as the batch has it so far, or None."""
+        self._track(model)
+        known = self._known[model].get(pk, _MISSING)
+        if known is _MISSING:
+            row = model._default_manager.using(self.alias).filter(pk=pk).first()
+            self._known[model][pk] = row
+            if row is not None:
+                self._stored[model].add(pk)
+            return row
+        return known  # type: ignore[return-value]
+
+    def require(self, model: type[M], pk: Any) -> M:
+        row = self.get(model, pk)
+        if row is None:
+            raise LookupError(f"{model.__name__} {pk} is not in the read model")
+        return row
+
+    def prefetch(self, model: type[models.Model], pks: Iterable[Any]) -> None:
+        """Load many rows in one query (before a loop that will ask for them)."""
+        self._track(model)
+        wanted = {pk for pk in pks if pk not in self._known[model]}
+        if not wanted:
+            return
+        for row in model._default_manager.using(self.alias).filter(pk__in=wanted):
+            self._known[model][row.pk] = row
+            self._stored[model].add(row.pk)
+            wanted.discard(row.pk)
+        for pk in wanted:
+            self._known[model][pk] = None
+
+    def add(self, row: models.Model) -> None:
+        """A new row (an insert at flush time)."""
+        model = type(row)
+        self._track(model)
+        self._known[model][row.pk] = row
+        self._new[model][row.pk] = row
+        self._dirty[model].pop(row.pk, None)
+
+    def changed(self, row: models.Model) -> None:
+        """A row read from this batch was modified (an update at flush time)."""
+        model = type(row)
+        self._track(model)
+        if row.pk not in self._new[model]:
+            self._dirty[model][row.pk] = row
+
+    def delete(self, model: type[models.Model], pk: Any) -> None:
+        self.get(model, pk)
+        self._known[model][pk] = None
+        self._new[model].pop(pk, None)
+        self._dirty[model].pop(pk, None)
+        if pk in self._stored[model]:
+            self._deleted[model].add(pk)
+
+    def flush(self) -> None:
+        """Write everything, model by model, in the order the models were first used."""
+        for model in self._order:
+            manager = model._default_manager.using(self.alias)
+            deleted = self._deleted[model]
+            if deleted:
+                manager.filter(pk__in=list(deleted)).delete()
+            new = list(self._new[model].values())
+            if new:
+                insert(model, new, self.alias)
+            dirty = list(self._dirty[model].values())
+            if dirty:
+                fields = [f.name for f in model._meta.concrete_fields if not f.primary_key]
+                manager.bulk_update(dirty, fields, batch_size=500)
+            self._stored[model] = {pk for pk, row in self._known[model].items() if row is not None}
+            self._new[model] = {}
+            self._dirty[model] = {}
+            self._deleted[model] = set()
+
+
+def insert(model: type[models.Model], new: list[models.Model], alias: str) -> None:
+    """Insert rows: COPY on PostgreSQL (the fastest way in), bulk_create elsewhere."""
+    connection = connections[alias]
+    if connection.vendor != "postgresql":
+        model._default_manager.using(alias).bulk_create(new, batch_size=1000)
+        return
+    fields = list(model._meta.concrete_fields)
+    # Read-model values are UUIDs, strings, numbers, booleans, datetimes and dates,
+    # which psycopg adapts as they are. JSON goes as its text, encoded once per
+    # object: one live item's data is shared by the rows of all its streams.
+    encoded: dict[int, str] = {}
+
+    def as_json(value: Any) -> str:
+        key = id(value)
+        if key not in encoded:
+            encoded[key] = json.dumps(value, ensure_ascii=False, cls=DjangoJSONEncoder)
+        return encoded[key]
+
+    getters = [
+        (lambda row, a=f.attname: as_json(getattr(row, a)))
+        if isinstance(f, models.JSONField)
+        else attrgetter(f.attname)
+        for f in fields
+    ]
+    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor, cursor.cursor.copy(
+        f"COPY {table} ({columns}) FROM STDIN"
+    ) as copy:
+        for row in new:
+            copy.write_row([get(row) for get in getters])

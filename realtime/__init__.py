@@ -1,0 +1,1 @@
+"""Channels consumers, routing, group names, the resume protocol, presence."""

@@ -1,0 +1,155 @@
+"""Translated names of the platform's vocabulary: event kinds, states, roles, kinds.
+
+The keys are the stable names the events and read models use; the values are
+what people read, through Django's i18n (web/locale).
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+# What happened, as a short phrase after the actor's name ("Salma posted a message").
+ACTIVITY = {
+    "comment.posted": _("commented on"),
+    "comment.edited": _("edited a comment on"),
+    "comment.retracted": _("retracted a comment on"),
+    "commission.registered": _("registered the commission"),
+    "commission.profile_updated": _("updated the profile of"),
+    "commission.secretary_general_appointed": _("appointed the secretary-general of"),
+    "commission.member_joined": _("added a member to"),
+    "commission.member_left": _("removed a member from"),
+    "commission.member_role_changed": _("changed a member's role in"),
+    "document.uploaded": _("uploaded"),
+    "document.version_added": _("added a version of"),
+    "document.archived": _("archived"),
+    "message.posted": _("posted a message in"),
+    "message.edited": _("edited a message in"),
+    "message.retracted": _("retracted a message in"),
+    "organisation.registered": _("registered the organisation"),
+    "organisation.member_joined": _("added a member to the organisation"),
+    "organisation.member_left": _("removed a member from the organisation"),
+    "organisation.member_role_changed": _("changed a role in the organisation"),
+    "partner.registered": _("registered the partner"),
+    "partner.profile_updated": _("updated the profile of"),
+    "partner.affiliated_with_commission": _("affiliated the partner"),
+    "partner.member_joined": _("added a member to"),
+    "partner.member_left": _("removed a member from"),
+    "partner.member_role_changed": _("changed a member's role in"),
+    "proposal.submitted": _("submitted the proposal"),
+    "proposal.revised": _("revised the proposal"),
+    "proposal.review_started": _("started reviewing"),
+    "proposal.accepted": _("accepted"),
+    "proposal.rejected": _("rejected"),
+    "proposal.withdrawn": _("withdrew"),
+    "proposal.concluded": _("concluded"),
+    "thread.started": _("started the thread"),
+    "thread.renamed": _("renamed the thread"),
+    "thread.closed": _("closed the thread"),
+    "update.drafted": _("drafted"),
+    "update.revised": _("revised"),
+    "update.published": _("published"),
+    "update.withdrawn": _("withdrew"),
+    "workspace.created": _("created the workspace"),
+    "workspace.member_added": _("added a member to"),
+    "workspace.member_removed": _("removed a member from"),
+    "workspace.archived": _("archived the workspace"),
+}
+
+# The families of kinds the feed can be filtered by.
+ACTIVITY_FAMILIES = {
+    "message": _("Messages"),
+    "thread": _("Threads"),
+    "workspace": _("Workspaces"),
+    "update": _("Commission updates"),
+    "proposal": _("Partnership proposals"),
+    "document": _("Documents"),
+    "comment": _("Comments"),
+    "commission": _("Commissions"),
+    "partner": _("Partners"),
+    "organisation": _("Organisation"),
+}
+
+PROPOSAL_STATES = {
+    "submitted": _("Submitted"),
+    "under_review": _("Under review"),
+    "accepted": _("Accepted"),
+    "concluded": _("Concluded"),
+    "rejected": _("Rejected"),
+    "withdrawn": _("Withdrawn"),
+}
+
+# The decisions the board offers, with the phrase of their button.
+PROPOSAL_ACTIONS = {
+    "start_review": _("Start review"),
+    "accept": _("Accept"),
+    "reject": _("Reject"),
+    "conclude": _("Conclude"),
+    "withdraw": _("Withdraw"),
+}
+
+UPDATE_STATES = {
+    "draft": _("Draft"),
+    "published": _("Published"),
+    "withdrawn": pgettext_lazy("update state", "Withdrawn"),
+}
+
+UPDATE_KINDS = {
+    "news": _("News"),
+    "activity_report": _("Activity report"),
+    "publication": _("Publication"),
+}
+
+PARTNER_KINDS = {
+    "school": _("School"),
+    "club": _("Club"),
+    "chair": _("Scientific chair"),
+    "university": _("University"),
+    "research_centre": _("Research centre"),
+    "ngo": _("NGO"),
+    "organisation": _("Organisation"),
+    "other": _("Other"),
+}
+
+ROLES = {
+    "secretariat": _("Secretariat"),
+    "secretary_general": _("Secretary-general"),
+    "staff": _("Commission staff"),
+    "partner": _("Partner"),
+    "auditor": _("Auditor"),
+    "public": _("Visitor"),
+    "system": _("The platform"),
+}
+
+RESOURCE_KINDS = {
+    "commission": _("Commission"),
+    "partner": _("Partner"),
+    "update": _("Commission update"),
+    "proposal": _("Partnership proposal"),
+    "workspace": _("Workspace"),
+    "thread": _("Thread"),
+    "message": _("Message"),
+    "document": _("Document"),
+    "comment": _("Comment"),
+    "organisation": _("Organisation"),
+}
+
+VISIBILITIES = {"internal": _("Internal"), "public": _("Public")}
+
+# Indicator series names (projections/projectors/activity.py METRICS).
+METRICS = {
+    "actions": _("All actions"),
+    "messages_posted": _("Messages posted"),
+    "updates_published": _("Updates published"),
+    "proposals_submitted": _("Proposals submitted"),
+    "proposals_accepted": _("Proposals accepted"),
+    "partnerships_concluded": _("Partnerships concluded"),
+    "documents_uploaded": _("Documents uploaded"),
+    "comments_posted": _("Comments posted"),
+    "partners_registered": _("Partners registered"),
+}
+
+
+def label(table: dict[str, object], key: str) -> str:
+    """The translated label of ``key``, or the key itself when it is new to this table."""
+    return str(table.get(key, key))
