@@ -11,6 +11,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from drf_spectacular.openapi import AutoSchema
 from rest_framework import serializers
 
 
@@ -443,3 +444,16 @@ def add_problem_responses(
             },
         }
     return result
+
+
+class TawasulAutoSchema(AutoSchema):
+    """drf-spectacular's AutoSchema, naming a collection's GET "…_list" (our views are
+    APIViews, so it cannot tell a list from a single resource and would name both
+    "…_retrieve" with numeral suffixes)."""
+
+    def get_operation_id(self) -> str:
+        operation_id: str = super().get_operation_id()
+        collection = not self.path.rstrip("/").endswith("}")
+        if self.method == "GET" and collection and operation_id.endswith("_retrieve"):
+            return operation_id.removesuffix("_retrieve") + "_list"
+        return operation_id
