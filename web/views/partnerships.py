@@ -76,6 +76,14 @@ def board(request: HttpRequest) -> HttpResponse:
             "commissions": list(commissions.values()),
             "form_key": new_form_key(),
             "decision_form": DecisionForm(),
+            # The decision dialog's titles, for board.js (escaped by json_script).
+            "decision_words": {
+                "start_review": _("Start the review"),
+                "accept": _("Accept the proposal"),
+                "reject": _("Reject the proposal"),
+                "conclude": _("Conclude the partnership"),
+                "withdraw": _("Withdraw the proposal"),
+            },
         },
     )
 
