@@ -122,6 +122,30 @@ def test_staff_cannot_manage_their_commissions_members(app: Tawasul) -> None:
     assert app.commission(world.tn).members["u-new"] == "staff"
 
 
+def test_appointing_a_secretary_general_with_an_account_makes_them_a_member_through_membership_events(
+    app: Tawasul,
+) -> None:
+    world = build_world(app)
+    result = app.appoint_secretary_general(
+        world.secretariat, command_id=cid(), commission_id=world.tn, name={"ar": "ليلى"}, user_id="u-sg-new"
+    )
+    commission = app.commission(world.tn)
+    assert commission.members["u-sg-new"] == "secretary_general"
+    assert commission.secretary_general == {"name": {"ar": "ليلى"}, "user_id": "u-sg-new"}
+    # The history shows the joining as its own event, before the appointment.
+    names = [type(e).__name__ for e in app.events.get(world.tn)][-2:]
+    assert names == ["MemberJoined", "SecretaryGeneralAppointed"]
+    assert result.position == stored_count(app)
+    # A member already: their role changes, and nobody joins twice.
+    app.appoint_secretary_general(
+        world.secretariat, command_id=cid(), commission_id=world.tn, name={"en": "Staff"},
+        user_id="u-staff-tn",
+    )
+    names = [type(e).__name__ for e in app.events.get(world.tn)][-2:]
+    assert names == ["MemberRoleChanged", "SecretaryGeneralAppointed"]
+    assert app.commission(world.tn).members["u-staff-tn"] == "secretary_general"
+
+
 def test_partner_kinds_are_checked(app: Tawasul) -> None:
     world = build_world(app)
     with pytest.raises(ValidationFailed) as refused:
