@@ -8,6 +8,7 @@
     tawasul rebuild [NAME ...] [--check]              drop and replay read models
     tawasul audit verify|checkpoint|export|keygen|history|state|decisions   (see core/audit_cli.py)
     tawasul replay --until MOMENT --into PATH.sqlite  read models as they stood then, in a new file
+    tawasul cluster up|down|status                    two Daphne and two projectors on one machine
 """
 
 from __future__ import annotations
@@ -29,8 +30,11 @@ def _setup() -> None:
     django.setup()
 
 
-def command(name: str) -> Callable[[Callable[[argparse.Namespace], int]], Callable[[argparse.Namespace], int]]:
-    def register(function: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+Handler = Callable[[argparse.Namespace], int]
+
+
+def command(name: str) -> Callable[[Handler], Handler]:
+    def register(function: Handler) -> Handler:
         COMMANDS[name] = function
         return function
 
@@ -159,6 +163,13 @@ def replay_command(args: argparse.Namespace) -> int:
     return replay(args)
 
 
+@command("cluster")
+def cluster_command(args: argparse.Namespace) -> int:
+    from core.cluster import cluster
+
+    return cluster(args)
+
+
 def _progress_bar(label: str) -> Callable[[int, int], None]:
     def show(position: int, head: int) -> None:
         width = 40
@@ -187,8 +198,10 @@ def parser() -> argparse.ArgumentParser:
     rebuild_parser.add_argument("--check", action="store_true",
                                 help="replay into a scratch copy and compare with the live one")
     from core.audit_cli import add_parsers
+    from core.cluster import add_parser as add_cluster_parser
 
     add_parsers(commands)
+    add_cluster_parser(commands)
     return main_parser
 
 

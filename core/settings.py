@@ -105,6 +105,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that it counts every answer, redirects and refusals included.
+    "core.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -352,6 +354,10 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env_int("TAWASUL_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# --- metrics ------------------------------------------------------------------------------------
+# Who may read GET /metrics (core/metrics.py): addresses or networks, comma-separated.
+METRICS_ALLOWED_IPS = env_list("TAWASUL_METRICS_ALLOWED_IPS", ["127.0.0.1", "::1"])
 
 # --- logging ------------------------------------------------------------------------------------
 LOGGING = {
