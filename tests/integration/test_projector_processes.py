@@ -15,9 +15,9 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from core.cluster import leader_application_name
 from events.platform import Tawasul
 from projections.rebuild import check
-from projections.runner import LEADER_LOCK_KEY
 from tests.builders import build_world, cid
 
 pytestmark = pytest.mark.postgres
@@ -65,15 +65,9 @@ def wait_until_projected(head: int, timeout: float) -> float:
 
 
 def leader() -> str | None:
-    """application_name of the session holding the projector's advisory lock."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
-            "WHERE l.locktype = 'advisory' AND l.granted AND l.classid = %s AND l.objid = %s",
-            [LEADER_LOCK_KEY >> 32, LEADER_LOCK_KEY & 0xFFFFFFFF],
-        )
-        row = cursor.fetchone()
-    return row[0] if row else None
+    """application_name of the session holding the projector's advisory lock in this
+    test's database (other databases' projectors hold theirs)."""
+    return leader_application_name(database_url())
 
 
 @pytest.fixture
