@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 import uuid
 from collections.abc import Callable, Mapping
@@ -24,7 +25,7 @@ from functools import cached_property
 from typing import Any
 from uuid import UUID
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from rest_framework.exceptions import NotAuthenticated
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import BasePermission
@@ -39,6 +40,8 @@ from core.roles import Actor
 from events.base import CommandResult, scoped_command_id
 from events.errors import NotFound
 from projections import queries, service
+
+logger = logging.getLogger(__name__)
 
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:\-]{1,80}$")
 ENTITY_TAG = re.compile(r'^\s*(?:W/)?"?(\d{1,9})"?\s*$')
@@ -189,6 +192,10 @@ class ApiView(APIView):
                 )
         except IntegrityError:
             pass  # a concurrent repeat stored it first; the command ran once all the same
+        except DatabaseError as error:
+            # The command is stored: answer it. A repeat with this key finds the command
+            # in the command log and gets the same result, without this record.
+            logger.warning("Keeping the response of Idempotency-Key %s failed: %s", key, error)
 
     # --- commands ---------------------------------------------------------------------------------
 

@@ -18,20 +18,39 @@ an unknown language).
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.db import InterfaceError as DjangoInterfaceError
+from django.db import OperationalError as DjangoOperationalError
 from django.http import Http404, HttpRequest, JsonResponse
+from eventsourcing import persistence
+from psycopg import OperationalError as PsycopgOperationalError
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
 
 from events import errors as domain
 
+logger = logging.getLogger(__name__)
+
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 TYPE_PREFIX = "urn:tawasul:problem:"
+
+# Retry-After of a 503: the database or the file storage is expected back within seconds.
+RETRY_AFTER_SECONDS = 2
+# The database could not be reached, or the connection broke (a restart, a failover, a
+# pool that could not connect in time): the request is answered 503, never 500.
+DATABASE_UNAVAILABLE = (
+    DjangoOperationalError,
+    DjangoInterfaceError,
+    persistence.OperationalError,
+    persistence.InterfaceError,
+    PsycopgOperationalError,
+)
 
 TITLES = {
     400: "Bad request",
@@ -170,6 +189,8 @@ def _domain_problem(error: domain.DomainError) -> tuple[int, dict[str, Any], dic
         return 409, {"state": error.state}, {}
     if isinstance(error, domain.AlreadyExists):
         return 409, {}, {}
+    if isinstance(error, domain.Unavailable):
+        return 503, {}, {"Retry-After": str(RETRY_AFTER_SECONDS)}
     return 422, {}, {}
 
 
@@ -190,6 +211,14 @@ def exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response | 
     if isinstance(exc, domain.DomainError):
         status, extra, headers = _domain_problem(exc)
         return respond(status, exc.code, exc.detail, errors=exc.errors, headers=headers, **extra)
+    if isinstance(exc, DATABASE_UNAVAILABLE):
+        logger.warning("Answering 503: the database is unavailable (%s: %s)", type(exc).__name__, exc)
+        return respond(
+            503, "unavailable",
+            "The database cannot be reached at the moment. The request may not have taken effect: "
+            "send it again with the same Idempotency-Key, which makes it take effect once.",
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
     if isinstance(exc, RequestDataTooBig):
         return respond(413, "too_large", "The request body is larger than this server accepts.")
     if isinstance(exc, Http404):

@@ -86,6 +86,13 @@ class ConcurrencyConflict(DomainError):
         self.actual_version = actual_version
 
 
+class Unavailable(DomainError):
+    """A service the command needs (file storage, say) failed: nothing was recorded,
+    and the same command may be sent again."""
+
+    code = "unavailable"
+
+
 class IdempotencyKeyReused(DomainError):
     """The same command id was sent before with a different command or by someone else."""
 

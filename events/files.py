@@ -10,10 +10,13 @@ production). The same bytes uploaded twice are stored once.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import logging
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import PurePosixPath
 from typing import IO, Any
 
@@ -21,8 +24,10 @@ import filetype
 from django.core.files import File
 from django.core.files.storage import Storage
 
-from events.errors import TooLarge, UnsupportedMediaType, ValidationFailed
+from events.errors import TooLarge, Unavailable, UnsupportedMediaType, ValidationFailed
 from events.text import clean_text
+
+logger = logging.getLogger(__name__)
 
 CHUNK = 1024 * 1024
 SNIFF_BYTES = 64 * 1024
@@ -79,6 +84,9 @@ REFUSED_SUFFIXES = frozenset(
     }
 )
 NAME_MAX = 255
+# A file under a digest with the wrong size, untouched for this long, is a partial
+# write that a crash left behind.
+PARTIAL_WRITE_STALE = timedelta(minutes=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,16 +192,55 @@ class ContentStore:
         return InspectedUpload(clean_name, size, media_type, digest.hexdigest(), spool)
 
     def store(self, upload: InspectedUpload) -> StoredContent:
-        """Write the bytes under their digest, unless the same bytes are there already."""
+        """Write the bytes under their digest, unless the same bytes are there already.
+
+        Unavailable when the storage fails: then nothing is recorded, and no partial
+        file is left under the digest to pass for the content on the next upload."""
+        key = upload.storage_key
         try:
-            key = upload.storage_key
-            if not self.storage.exists(key):
-                saved = self.storage.save(key, File(upload._spool, name=key))
+            if not self._holds(key, upload.size):
+                try:
+                    saved = self.storage.save(key, File(upload._spool, name=key))
+                except Exception:
+                    # The save created the file exclusively: what is there is our partial write.
+                    self._remove_partial(key, upload.size)
+                    raise
                 if saved != key:
+                    self._discard(saved)
                     raise OSError(f"storage saved {key} as {saved}")
+        except Exception as error:
+            logger.warning("Storing %s failed: %s: %s", key, type(error).__name__, error)
+            raise Unavailable(
+                "The file could not be stored; nothing was recorded. Send it again.",
+                errors={"content": ["The file storage failed; try again."]},
+            ) from error
         finally:
             upload.close()
         return StoredContent(upload.name, upload.size, upload.media_type, upload.sha256, key)
+
+    def _holds(self, key: str, size: int) -> bool:
+        """Whether the storage holds the content under ``key``. A file of another size
+        that nobody has written to for a while is what an interrupted write (a crash)
+        left: it is removed; a recent one may still be being written (OSError)."""
+        if not self.storage.exists(key):
+            return False
+        if self.storage.size(key) == size:
+            return True
+        age = datetime.now(UTC) - self.storage.get_modified_time(key)
+        if age < PARTIAL_WRITE_STALE:
+            raise OSError(f"{key} is being written by another upload")
+        self._remove_partial(key, size)
+        return False
+
+    def _remove_partial(self, key: str, size: int) -> None:
+        with contextlib.suppress(Exception):
+            if self.storage.exists(key) and self.storage.size(key) != size:
+                logger.warning("Removing the partial file %s", key)
+                self.storage.delete(key)
+
+    def _discard(self, key: str) -> None:
+        with contextlib.suppress(Exception):
+            self.storage.delete(key)
 
     def open(self, storage_key: str) -> IO[bytes]:
         return self.storage.open(storage_key, "rb")

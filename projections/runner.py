@@ -41,6 +41,10 @@ Publish = Callable[[Sequence[LiveItem]], None]
 
 LEADER_LOCK_KEY = 746177617376
 TICK = 1.0
+# Pauses between restarts after a failure: short, since the read models are stale
+# for as long as the runner waits once the database is back.
+RESTART_MIN = 0.2
+RESTART_MAX = 5.0
 
 
 class _Failure:
@@ -204,21 +208,25 @@ class ProjectionRunner:
 
     def run(self, stopping: threading.Event) -> None:
         """Follow the store until ``stopping`` is set: lead, apply, publish, recover."""
-        backoff = 0.2
+        backoff = RESTART_MIN
         while not stopping.is_set():
+            reached = self.position
             try:
                 with self._leadership(stopping) as leading:
                     if not leading:
                         continue
                     self.is_leader.set()
                     self._follow(stopping)
-                backoff = 0.2
+                backoff = RESTART_MIN
             except Exception as error:
+                if self.position > reached:
+                    # It worked for a while (a database restart, say): start over gently.
+                    backoff = RESTART_MIN
                 self.last_error = f"{type(error).__name__}: {error}"
                 logger.exception("Projection runner failed; restarting in %.1fs", backoff)
                 self._reset_connection()
                 stopping.wait(backoff)
-                backoff = min(backoff * 2, 30.0)
+                backoff = min(backoff * 2, RESTART_MAX)
             finally:
                 self.is_leader.clear()
 
