@@ -10,6 +10,7 @@ live items itself: they come from the projector, after the commit.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections import deque
@@ -30,6 +31,7 @@ logger = logging.getLogger(__name__)
 # No channel-layer alias: sockets do not get a layer channel each; the hub holds
 # one per process.
 NO_LAYER = "realtime-sockets-have-no-channel"
+HUB_READY_WAIT = 5.0
 
 
 class RateWindow:
@@ -80,6 +82,10 @@ class LiveConsumer(AsyncConsumer):
         self.typing_checked: dict[str, int] = {}
         self.revalidation: asyncio.Task[None] | None = None
         self.hub = current_hub()
+        # A fresh hub joins the live items group first: subscriptions registered after
+        # that need no resubscribe when the hub hears its first live message.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.hub.ready.wait(), HUB_READY_WAIT)
         await self.send({"type": "websocket.accept"})
         self.socket = self.hub.attach(
             self.base_send,

@@ -81,6 +81,9 @@ class Subscription:
     held: list[tuple[int, str]] = field(default_factory=list)
     # Set while catching up or held: the subscription must resubscribe (why).
     interrupted: str | None = None
+    # Registered once the hub was in the live items group: every item committed after
+    # its backlog was read reaches the hub (a lost message shows as a skipped number).
+    after_join: bool = False
 
 
 class LocalSocket:
@@ -178,7 +181,8 @@ class LocalSocket:
         """Register a subscription (replacing one to the same stream): from now on its
         live items are held back until :meth:`catch_up` releases them."""
         replaced = ref.stream in self.subscriptions
-        subscription = Subscription(ref, after if after is not None else 0, after is None)
+        subscription = Subscription(ref, after if after is not None else 0, after is None,
+                                    after_join=self.hub.ready.is_set())
         self.subscriptions[ref.stream] = subscription
         if not replaced:
             self.hub.index(self, ref.stream)
@@ -276,9 +280,12 @@ class LocalSocket:
         if stream == self.user_stream and kind in MEMBERSHIP:
             self.hold_for_access_check()
 
-    def interrupt(self, reason: str) -> None:
-        """Live items may be missing: every live subscription must resubscribe."""
+    def interrupt(self, reason: str, *, before_join_only: bool = False) -> None:
+        """Live items may be missing: every live subscription must resubscribe (or only
+        those registered before the hub joined the live items group)."""
         for subscription in self.subscriptions.values():
+            if before_join_only and subscription.after_join:
+                continue
             if subscription.state is State.LIVE:
                 subscription.state = State.SUSPENDED
                 self.push(protocol.resubscribe(subscription.ref.label, subscription.last, reason))
@@ -373,7 +380,16 @@ class Hub:
             self.channel = await self.layer.new_channel("hub")
             self.tasks.append(self.loop.create_task(self._receive()))
             self.tasks.append(self.loop.create_task(self._send_outgoing()))
-            await self._join_all()
+            pause = 0.1
+            while True:  # Redis may be down (restarting) when the first socket comes
+                try:
+                    await self._join_all()
+                    break
+                except Exception as error:
+                    logger.warning("Hub %s: joining the live items group failed (%s); retrying",
+                                   self.id, error)
+                    await asyncio.sleep(pause)
+                    pause = min(pause * 2, 2.0)
         self.ready.set()
         while not self.closed:
             await asyncio.sleep(MAINTENANCE_EVERY)
@@ -483,10 +499,13 @@ class Hub:
         projector term (whatever the last term did not push is unknown)."""
         chain = self.chain
         if chain is None:
-            # The first word heard: anything subscribed before it may have missed
-            # items sent before this hub joined the group.
-            if any(s.subscriptions for s in self.sockets):
-                self.interrupt_all()
+            # The first word heard: what subscribed before this hub joined the group may
+            # have missed items sent before the join; what subscribed after cannot.
+            early = [s for s in self.sockets if any(not sub.after_join for sub in s.subscriptions.values())]
+            if early:
+                self.stats["interruptions"] += 1
+            for socket in early:
+                socket.interrupt("interrupted", before_join_only=True)
             self.chain = (publisher, seq)
             return
         term, last = chain

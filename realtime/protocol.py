@@ -14,7 +14,7 @@ from typing import Any
 
 # --- limits (docs/protocol.md, "Limits") ----------------------------------------------------
 MAX_FRAME_BYTES = 64 * 1024
-# Daphne closes the socket (1009) over this size without handing the frame to us.
+# Daphne drops the connection over this size without handing the frame to us.
 HARD_FRAME_BYTES = 256 * 1024
 COMMANDS_PER_SECOND = 20
 OTHER_FRAMES_PER_SECOND = 50
