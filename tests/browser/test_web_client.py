@@ -29,7 +29,9 @@ def open_kickoff_thread(page: Any) -> None:
 
 
 def live(page: Any, timeout: float = 15_000) -> None:
-    page.wait_for_function("document.documentElement.dataset.live === 'open'", timeout=timeout)
+    # A locator, not wait_for_function: the page's CSP (no 'unsafe-eval') forbids the
+    # string predicate Playwright would compile in the page.
+    page.locator("html[data-live='open']").wait_for(state="attached", timeout=timeout)
 
 
 def post(page: Any, text: str) -> None:
