@@ -113,7 +113,8 @@ def main(argv: list[str]) -> int:
         started = time.perf_counter()
         for index in range(args.per_round):
             app.post_message(
-                world.staff_tn, command_id=f"r{round_index}-{index}", thread_id=thread_id, text="bench message"
+                world.staff_tn, command_id=f"r{round_index}-{index}", thread_id=thread_id,
+                text="bench message",
             )
         command_rates.append(args.per_round / (time.perf_counter() - started))
     ratio = median(command_rates) / median(raw_rates)

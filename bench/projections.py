@@ -115,7 +115,7 @@ def main(argv: list[str]) -> int:
 
     # Latency with the projector as its own process, as in production.
     env = {**os.environ, "TAWASUL_PROJECTOR": "external", "TAWASUL_LOG_LEVEL": "WARNING"}
-    projector = subprocess.Popen(  # noqa: S603
+    projector = subprocess.Popen(
         [sys.executable, "-m", "core.cli", "projector"], env=env,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )

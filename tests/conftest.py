@@ -120,7 +120,9 @@ def app(content_store: ContentStore) -> Iterator[Tawasul]:
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
-def store_app(request: pytest.FixtureRequest, tmp_path: Path, content_store: ContentStore) -> Iterator[Tawasul]:
+def store_app(
+    request: pytest.FixtureRequest, tmp_path: Path, content_store: ContentStore
+) -> Iterator[Tawasul]:
     """The use cases on each real event store, emptied first."""
     if request.param == "postgres":
         ensure_postgres_database(PG_EVENTS_DB)
