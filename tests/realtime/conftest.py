@@ -8,11 +8,14 @@
   Redis when TAWASUL_REDIS_URL is set).
 - ``connect``: opens sockets through the real ASGI stack (origin check, session,
   token) with channels' WebsocketCommunicator; closes them and the hub after the test.
+- ``stored_head`` and ``rest``: the event store's last position, and a REST call
+  with a person's token, from async tests.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import threading
 import uuid
@@ -22,6 +25,7 @@ from typing import Any
 from uuid import UUID
 
 import pytest
+from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -52,7 +56,7 @@ def require_redis(url: str) -> None:
 
     try:
         redis.Redis.from_url(url, socket_connect_timeout=3).ping()
-    except Exception as error:  # noqa: BLE001 - any failure means unreachable
+    except Exception as error:  # any failure means unreachable
         unreachable("Redis", error)
 
 
@@ -130,6 +134,23 @@ def people(tawasul: Tawasul) -> People:
                                            title="Kickoff").id
     world.project()
     return world
+
+
+async def stored_head(people: People) -> int:
+    """The position of the last stored event (to show that nothing was stored)."""
+    return int(await database_sync_to_async(people.app.recorder.max_notification_id)() or 0)
+
+
+async def rest(people: People, role: str, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+    """A REST call as ``role`` (token auth), run off the event loop like a request."""
+    from rest_framework.test import APIClient
+
+    def call() -> Any:
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {people.tokens[role]}")
+        return getattr(client, method)(path, body, format="json")
+
+    return await database_sync_to_async(call)()
 
 
 @pytest.fixture
@@ -237,7 +258,8 @@ async def connect(people: People) -> AsyncIterator[Callable[..., Awaitable[Any]]
     opened: list[WebsocketCommunicator] = []
 
     async def open_socket(role: str | None = None, *, expect_refusal: bool = False, **options: Any) -> Any:
-        communicator = WebsocketCommunicator(application, "/ws/", headers=headers_for(people, role, **options))
+        headers = headers_for(people, role, **options)
+        communicator = WebsocketCommunicator(application, "/ws/", headers=headers)
         opened.append(communicator)
         connected, code = await communicator.connect(timeout=TIMEOUT)
         if expect_refusal:
@@ -250,9 +272,7 @@ async def connect(people: People) -> AsyncIterator[Callable[..., Awaitable[Any]]
 
     yield open_socket
     for communicator in opened:
-        try:
+        with contextlib.suppress(Exception):  # already closed
             await communicator.disconnect(timeout=1)
-        except Exception:  # noqa: BLE001, S110 - already closed
-            pass
     await close_hub()
 
