@@ -97,7 +97,9 @@ def server() -> Iterator[Server]:
     running.stop()
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: Playwright's sync API keeps an event loop running in
+# this thread while it is open, and the async tests that run later need the thread's.
+@pytest.fixture(scope="module")
 def browser(server: Server) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 

@@ -74,12 +74,14 @@ def test_a_storage_failure_mid_upload_records_nothing_and_the_same_request_then_
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
     key = f"upload-{uuid.uuid4()}"
-    digest = hashlib.sha256(DEMO_PDF).hexdigest()
+    # Bytes of this test alone: storage is content-addressed and shared by the session.
+    content = DEMO_PDF + f"\n% {key}\n".encode()
+    digest = hashlib.sha256(content).hexdigest()
     storage = storages["default"]
     stored_as = f"sha256/{digest[:2]}/{digest[2:4]}/{digest}"
 
     def upload() -> Any:
-        body = {"file": SimpleUploadedFile("report.pdf", DEMO_PDF), "resource_kind": "commission",
+        body = {"file": SimpleUploadedFile("report.pdf", content), "resource_kind": "commission",
                 "resource_id": str(tn)}
         return client.post("/api/v1/documents/", body, format="multipart", HTTP_IDEMPOTENCY_KEY=key)
 
@@ -102,9 +104,9 @@ def test_a_storage_failure_mid_upload_records_nothing_and_the_same_request_then_
     accepted = upload()
     assert accepted.status_code == 201, accepted.json()
     document = accepted.json()
-    assert document["sha256"] == digest and document["size"] == len(DEMO_PDF)
+    assert document["sha256"] == digest and document["size"] == len(content)
     with storage.open(stored_as, "rb") as handle:
-        assert handle.read() == DEMO_PDF
+        assert handle.read() == content
     again = upload()
     assert again["Idempotent-Replayed"] == "true" and again.json()["id"] == document["id"]
     assert DocumentEntry.objects.count() == 1
