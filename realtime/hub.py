@@ -62,6 +62,7 @@ SILENCE = 3.0  # no heartbeat for this long: re-join at once
 PRESENCE_EVERY = 10.0
 PRESENCE_TTL = 30.0
 DRAIN_TIMEOUT = 30.0
+CLOSE_WAIT = 2.0
 OUTGOING_MAX = 10_000
 
 
@@ -399,23 +400,22 @@ class Hub:
                 logger.exception("Hub maintenance failed")
 
     async def close(self) -> None:
+        """Stop, in a bounded time: each step that talks to the layer is given up after
+        CLOSE_WAIT (an unresponsive Redis must not hold a shutdown forever)."""
         self.closed = True
         for socket in list(self.sockets):
             self.detach(socket)
         if self.layer is not None and self.channel is not None:
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(self._leave_all(), 2)
+            await _within(CLOSE_WAIT, self._leave_all())
         for task in self.tasks:
             task.cancel()
-        for task in self.tasks:
-            with contextlib.suppress(BaseException):
-                await task
+        if self.tasks:
+            await asyncio.wait(self.tasks, timeout=CLOSE_WAIT)
         self.tasks.clear()
         if self.layer is not None:
             close_pools = getattr(self.layer, "close_pools", None)
             if close_pools is not None:
-                with contextlib.suppress(Exception):
-                    await close_pools()
+                await _within(CLOSE_WAIT, close_pools())
 
     # --- sockets ---------------------------------------------------------------------------------
 
@@ -725,6 +725,18 @@ class Hub:
             subscription = socket.subscriptions.get(stream)
             if subscription is not None and subscription.state is State.LIVE:
                 socket.push(protocol.typing(subscription.ref.label, user_id))
+
+
+async def _within(seconds: float, operation: Awaitable[Any]) -> None:
+    """Run ``operation`` for at most ``seconds``, then leave it (cancelled, not awaited:
+    asyncio.wait_for would wait for the cancellation to finish)."""
+    task = asyncio.ensure_future(operation)
+    done, _ = await asyncio.wait({task}, timeout=seconds)
+    if done:
+        with contextlib.suppress(BaseException):
+            task.result()
+    else:
+        task.cancel()
 
 
 def _has_ephemerals(stream: str) -> bool:
