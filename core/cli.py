@@ -78,8 +78,8 @@ def serve(args: argparse.Namespace) -> int:
     from daphne.cli import CommandLineInterface
 
     daphne_args = ["-b", args.host, "-p", str(args.port), "--proxy-headers"]
-    # Frames over 64 KiB get an error frame (realtime/protocol.py); Daphne closes the
-    # socket (1009) for anything over 256 KiB without reading it.
+    # Frames over 64 KiB get an error frame (realtime/protocol.py); Daphne drops a
+    # frame over 256 KiB without reading it and ends the connection (clients see 1006).
     daphne_args += ["--websocket-max-message-size", "262144", "--websocket-max-frame-size", "262144"]
     daphne_args += ["--websocket_timeout", "86400", "core.asgi:application"]
     CommandLineInterface().run(daphne_args)
