@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from django.db import OperationalError, connections, transaction
+from django.utils import timezone
 from eventsourcing.persistence import Notification
 from eventsourcing.utils import TopicError
 
@@ -140,13 +141,17 @@ class ProjectionRunner:
                         projector.project(event, context)
                 items.extend(context.items)
             rows.flush()
+            # One statement per distinct target (live: one for every projector).
+            advancing: dict[int, list[str]] = {}
             for projector in self.projectors:
-                row = tracking[projector.name]
                 stop = until.get(projector.name) if until else None
                 target = min(last, stop) if stop is not None else last
-                if row.position < target:
-                    row.position = target
-                    row.save(using=self.alias, update_fields=["position", "updated_at"])
+                if tracking[projector.name].position < target:
+                    advancing.setdefault(target, []).append(projector.name)
+            for target, names in advancing.items():
+                ProjectionPosition.objects.using(self.alias).filter(name__in=names).update(
+                    position=target, updated_at=timezone.now()
+                )
         self._advanced(last)
         return items
 

@@ -11,7 +11,7 @@ so lookups never need anything else.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from operator import attrgetter
 from typing import Any, TypeVar
 
@@ -110,12 +110,32 @@ class Rows:
                 insert(model, new, self.alias)
             dirty = list(self._dirty[model].values())
             if dirty:
-                fields = [f.name for f in model._meta.concrete_fields if not f.primary_key]
-                manager.bulk_update(dirty, fields, batch_size=500)
+                update(model, dirty, self.alias)
             self._stored[model] = {pk for pk, row in self._known[model].items() if row is not None}
             self._new[model] = {}
             self._dirty[model] = {}
             self._deleted[model] = set()
+
+
+def _getters(fields: list[Any]) -> list[Callable[[models.Model], Any]]:
+    """How to read each field's value for psycopg. Read-model values are UUIDs,
+    strings, numbers, booleans, datetimes and dates, which psycopg adapts as they
+    are. JSON goes as its text, encoded once per object: one live item's data is
+    shared by the rows of all its streams."""
+    encoded: dict[int, str] = {}
+
+    def as_json(value: Any) -> str:
+        key = id(value)
+        if key not in encoded:
+            encoded[key] = json.dumps(value, ensure_ascii=False, cls=DjangoJSONEncoder)
+        return encoded[key]
+
+    return [
+        (lambda row, a=f.attname: as_json(getattr(row, a)))
+        if isinstance(f, models.JSONField)
+        else attrgetter(f.attname)
+        for f in fields
+    ]
 
 
 def insert(model: type[models.Model], new: list[models.Model], alias: str) -> None:
@@ -125,23 +145,7 @@ def insert(model: type[models.Model], new: list[models.Model], alias: str) -> No
         model._default_manager.using(alias).bulk_create(new, batch_size=1000)
         return
     fields = list(model._meta.concrete_fields)
-    # Read-model values are UUIDs, strings, numbers, booleans, datetimes and dates,
-    # which psycopg adapts as they are. JSON goes as its text, encoded once per
-    # object: one live item's data is shared by the rows of all its streams.
-    encoded: dict[int, str] = {}
-
-    def as_json(value: Any) -> str:
-        key = id(value)
-        if key not in encoded:
-            encoded[key] = json.dumps(value, ensure_ascii=False, cls=DjangoJSONEncoder)
-        return encoded[key]
-
-    getters = [
-        (lambda row, a=f.attname: as_json(getattr(row, a)))
-        if isinstance(f, models.JSONField)
-        else attrgetter(f.attname)
-        for f in fields
-    ]
+    getters = _getters(fields)
     columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
     table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor, cursor.cursor.copy(
@@ -149,3 +153,36 @@ def insert(model: type[models.Model], new: list[models.Model], alias: str) -> No
     ) as copy:
         for row in new:
             copy.write_row([get(row) for get in getters])
+
+
+UPDATE_CHUNK = 500
+
+
+def update(model: type[models.Model], dirty: list[models.Model], alias: str) -> None:
+    """Write changed rows back, every column. On PostgreSQL one ``UPDATE … FROM
+    (VALUES …)`` per chunk of rows: Django's bulk_update builds a CASE expression
+    per column and row, which costs more than the batch of a live event itself."""
+    connection = connections[alias]
+    fields = list(model._meta.concrete_fields)
+    if connection.vendor != "postgresql":
+        names = [f.name for f in fields if not f.primary_key]
+        model._default_manager.using(alias).bulk_update(dirty, names, batch_size=UPDATE_CHUNK)
+        return
+    quote = connection.ops.quote_name
+    pk = model._meta.pk
+    assert pk is not None
+    others = [f for f in fields if not f.primary_key]
+    ordered = [pk, *others]
+    getters = _getters(ordered)
+    casts = ", ".join(f"%s::{f.db_type(connection)}" for f in ordered)
+    columns = ", ".join(quote(str(f.column)) for f in ordered)
+    assignments = ", ".join(f"{quote(str(f.column))} = v.{quote(str(f.column))}" for f in others)
+    table = quote(model._meta.db_table)
+    for start in range(0, len(dirty), UPDATE_CHUNK):
+        chunk = dirty[start:start + UPDATE_CHUNK]
+        values = ", ".join([f"({casts})"] * len(chunk))
+        # Identifiers come from the model's metadata and values are parameters.
+        key = quote(str(pk.column))
+        sql = f"UPDATE {table} AS t SET {assignments} FROM (VALUES {values}) AS v ({columns}) WHERE t.{key} = v.{key}"  # noqa: S608, E501
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [get(row) for row in chunk for get in getters])

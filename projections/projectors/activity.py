@@ -132,13 +132,17 @@ class IndicatorsProjector(Projector):
         if item.kind in METRICS:
             metrics.append(METRICS[item.kind])
         scopes = ["all"] + ([str(item.commission_id)] if item.commission_id else [])
-        for scope in scopes:
-            for metric in metrics:
-                self._count(context.rows, scope, day, metric)
+        counted = [(self._key(scope, day, metric), scope, metric) for scope in scopes for metric in metrics]
+        context.rows.prefetch(DailyCounter, [key for key, _, _ in counted])  # one query, not four
+        for key, scope, metric in counted:
+            self._count(context.rows, key, scope, day, metric)
 
     @staticmethod
-    def _count(rows: Rows, scope: str, day: date, metric: str) -> None:
-        key = f"{scope}|{day.isoformat()}|{metric}"
+    def _key(scope: str, day: date, metric: str) -> str:
+        return f"{scope}|{day.isoformat()}|{metric}"
+
+    @staticmethod
+    def _count(rows: Rows, key: str, scope: str, day: date, metric: str) -> None:
         counter = rows.get(DailyCounter, key)
         if counter is None:
             rows.add(DailyCounter(key=key, scope=scope, day=day, metric=metric, value=1))
