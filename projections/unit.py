@@ -130,12 +130,10 @@ def _getters(fields: list[Any]) -> list[Callable[[models.Model], Any]]:
             encoded[key] = json.dumps(value, ensure_ascii=False, cls=DjangoJSONEncoder)
         return encoded[key]
 
-    return [
-        (lambda row, a=f.attname: as_json(getattr(row, a)))
-        if isinstance(f, models.JSONField)
-        else attrgetter(f.attname)
-        for f in fields
-    ]
+    def json_of(attname: str) -> Callable[[models.Model], str]:
+        return lambda row: as_json(getattr(row, attname))
+
+    return [json_of(f.attname) if isinstance(f, models.JSONField) else attrgetter(f.attname) for f in fields]
 
 
 def insert(model: type[models.Model], new: list[models.Model], alias: str) -> None:
