@@ -60,7 +60,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench.common import fresh_postgres_database, percentile, report
+from bench.common import fresh_postgres_database, percentile, report, verdict
 
 DATABASE = "tawasul_bench_fanout"
 ROOT = Path(__file__).resolve().parents[1]
@@ -188,6 +188,7 @@ class Target:
 class Figures:
     latency_p50: dict[int, float] = field(default_factory=dict)
     latency_p95: dict[int, float] = field(default_factory=dict)
+    latency_p99: dict[int, float] = field(default_factory=dict)
     rate: dict[int, float] = field(default_factory=dict)
     idle_kib: float = 0.0
 
@@ -226,6 +227,7 @@ async def measure_delivery(target: Target, sizes: list[int], rounds: int, burst:
                 await asyncio.sleep(0.02)
             figures.latency_p50[size] = percentile(latencies, 0.5)
             figures.latency_p95[size] = percentile(latencies, 0.95)
+            figures.latency_p99[size] = percentile(latencies, 0.99)
             count = max(5, burst if size < 1000 else burst // 4)
             numbers, started = await target.send_burst(count)
             await receivers.complete(numbers, size)
@@ -336,7 +338,7 @@ def raise_open_files_limit() -> int:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench fanout")
     parser.add_argument("--sizes", default="1,100,1000", help="subscribed sockets, comma-separated")
-    parser.add_argument("--rounds", type=int, default=30, help="messages sent one at a time, per size")
+    parser.add_argument("--rounds", type=int, default=200, help="messages sent one at a time, per size")
     parser.add_argument("--burst", type=int, default=200,
                         help="messages sent back to back (a quarter at 1,000 sockets)")
     parser.add_argument("--idle", type=int, default=5000, help="idle sockets for the memory figure")
@@ -436,6 +438,10 @@ def print_report(results: dict[str, Figures], sizes: list[int], idle: int, alive
             ("latency ratio p50 Tawasul / bare", ours.latency_p50[size] / bare.latency_p50[size]),
             ("latency p95 ms: Tawasul", ours.latency_p95[size]),
             ("latency p95 ms: bare", bare.latency_p95[size]),
+            ("latency p99 ms: Tawasul", ours.latency_p99[size]),
+            ("latency p99 ms: bare", bare.latency_p99[size]),
+            ("latency ratio p99 Tawasul / bare",
+             verdict(ours.latency_p99[size] / bare.latency_p99[size], 3, higher_is_better=False)),
         ])
     report(f"Resident memory of {idle:,} idle authenticated sockets", [
         ("KiB per socket: Tawasul (Daphne + Channels + hub)", ours.idle_kib),

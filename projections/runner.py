@@ -110,6 +110,15 @@ class ProjectionRunner:
         items: list[LiveItem] = []
         last = notifications[-1].id
         with use_database(self.alias), transaction.atomic(using=self.alias):
+            connection = connections[self.alias]
+            if connection.vendor == "postgresql":
+                # Read models are derived data and move with their tracking positions in
+                # this one transaction: if a crash loses a commit not yet flushed to disk,
+                # both go back together and the events are applied again, identically.
+                # So the commit need not wait for the disk (a few tenths of a millisecond
+                # per batch, more on a busy disk).
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL synchronous_commit = off")
             tracking = {
                 row.name: row
                 for row in ProjectionPosition.objects.using(self.alias)

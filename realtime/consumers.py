@@ -24,7 +24,7 @@ from events.errors import DomainError
 from realtime import access, backlog, commands, protocol
 from realtime.hub import Hub, LocalSocket, current_hub
 from realtime.protocol import Command, Ping, ProtocolError, Subscribe, Unsubscribe
-from realtime.transport import write_backlog_probe
+from realtime.transport import direct_writer, write_backlog_probe
 
 logger = logging.getLogger(__name__)
 
@@ -92,6 +92,7 @@ class LiveConsumer(AsyncConsumer):
             self.user_id,
             probe=write_backlog_probe(self.base_send),
             on_access_change=self._access_changed,
+            direct=direct_writer(self.base_send),
         )
         self.socket.push(protocol.welcome(self.user_id))
 

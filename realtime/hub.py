@@ -45,7 +45,7 @@ from realtime import protocol
 from realtime.access import StreamRef
 from realtime.backlog import StoredItem
 from realtime.groups import ephemeral_group, live_items_group
-from realtime.transport import BacklogProbe
+from realtime.transport import BacklogProbe, DirectWrite
 
 logger = logging.getLogger(__name__)
 
@@ -98,6 +98,7 @@ class LocalSocket:
         probe: BacklogProbe | None = None,
         on_access_change: Callable[[], None] | None = None,
         *,
+        direct: DirectWrite | None = None,
         max_frames: int = protocol.OUTBOX_MAX_FRAMES,
         max_bytes: int = protocol.OUTBOX_MAX_BYTES,
         max_held: int = protocol.CATCH_UP_HOLD_MAX,
@@ -107,6 +108,7 @@ class LocalSocket:
         self.user_id = user_id
         self.user_stream = streams.user(user_id)
         self.probe = probe
+        self.direct = direct
         self.on_access_change = on_access_change
         self.max_frames = max_frames
         self.max_bytes = max_bytes
@@ -126,6 +128,14 @@ class LocalSocket:
         """Queue a frame for this socket (frames leave in the order queued)."""
         if self.closed:
             return
+        if self.direct is not None and self.writer is None and not self.outbox:
+            # Nothing ahead of it: straight to the server's buffer, no task.
+            try:
+                if self.direct(text):
+                    return
+            except Exception:
+                logger.debug("Direct write failed; using the ASGI send", exc_info=True)
+                self.direct = None
         self.outbox.append(text)
         self.outbox_size += len(text)
         if self.writer is None:
@@ -426,9 +436,10 @@ class Hub:
         *,
         probe: BacklogProbe | None = None,
         on_access_change: Callable[[], None] | None = None,
+        direct: DirectWrite | None = None,
         **limits: int,
     ) -> LocalSocket:
-        socket = LocalSocket(self, send, user_id, probe, on_access_change, **limits)
+        socket = LocalSocket(self, send, user_id, probe, on_access_change, direct=direct, **limits)
         self.sockets.add(socket)
         # Every socket watches its person's user stream for membership changes.
         self.index(socket, socket.user_stream)
