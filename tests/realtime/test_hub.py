@@ -5,6 +5,7 @@ it comes up while Redis is away."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import uuid
 from typing import Any
@@ -14,6 +15,7 @@ from channels.layers import InMemoryChannelLayer
 from realtime import access
 from realtime.groups import live_items_group
 from realtime.hub import TICK, Hub, LocalSocket, Subscription
+from realtime.transport import direct_writer
 
 
 class LayerBackAfter(InMemoryChannelLayer):
@@ -81,3 +83,73 @@ async def test_only_subscriptions_made_before_the_hub_joined_resubscribe_when_it
         assert [f["type"] for f in await frames_of(later_sent)] == ["resubscribe"]
     finally:
         await hub.close()
+
+
+class FakeDaphneProtocol:
+    """What the hub uses of Daphne's WebSocket protocol (autobahn's states and sendMessage)."""
+
+    STATE_OPEN = 3
+    STATE_CLOSED = 4
+
+    def __init__(self) -> None:
+        self.state = self.STATE_OPEN
+        self.written: list[str] = []
+
+    def sendMessage(self, payload: bytes, is_binary: bool) -> None:  # autobahn's name
+        assert not is_binary
+        self.written.append(payload.decode())
+
+
+class SessionWrapper:
+    """Channels' InstanceSessionWrapper: its send calls ``real_send``."""
+
+    def __init__(self, real_send: Any) -> None:
+        self.real_send = real_send
+
+    async def send(self, message: dict[str, Any]) -> None:
+        await self.real_send(message)
+
+
+def daphne_send(protocol: FakeDaphneProtocol, asgi_sent: list[str]) -> Any:
+    """An ASGI send as Daphne builds it (a partial of the server's handle_reply), wrapped by Channels."""
+
+    async def handle_reply(protocol: FakeDaphneProtocol, message: dict[str, Any]) -> None:
+        asgi_sent.append(message["text"])
+        protocol.written.append(message["text"])
+
+    return SessionWrapper(functools.partial(handle_reply, protocol)).send
+
+
+async def test_a_live_frame_goes_straight_to_daphnes_protocol_when_nothing_waits_for_that_socket() -> None:
+    hub = Hub(asyncio.get_running_loop(), None)
+    protocol, asgi_sent = FakeDaphneProtocol(), []
+    send = daphne_send(protocol, asgi_sent)
+    socket = hub.attach(send, "u", direct=direct_writer(send))
+    socket.push('{"n":1}')
+    assert protocol.written == ['{"n":1}'] and asgi_sent == []  # written at once, no task
+    # Something queued ahead (a writer running): later frames queue behind it, in order.
+    socket.direct = None
+    socket.push('{"n":2}')
+    socket.direct = direct_writer(send)
+    socket.push('{"n":3}')
+    await asyncio.sleep(0.05)
+    assert protocol.written == ['{"n":1}', '{"n":2}', '{"n":3}']
+    assert asgi_sent == ['{"n":2}', '{"n":3}']
+
+
+async def test_a_socket_no_longer_open_is_written_through_the_asgi_send_which_drops_it() -> None:
+    hub = Hub(asyncio.get_running_loop(), None)
+    protocol, asgi_sent = FakeDaphneProtocol(), []
+    send = daphne_send(protocol, asgi_sent)
+    socket = hub.attach(send, "u", direct=direct_writer(send))
+    protocol.state = protocol.STATE_CLOSED
+    socket.push('{"n":1}')
+    await asyncio.sleep(0.05)
+    assert asgi_sent == ['{"n":1}']  # Daphne's handle_reply decides (it drops frames of closed sockets)
+
+
+def test_other_servers_get_no_direct_writer() -> None:
+    async def send(message: dict[str, Any]) -> None:
+        return None
+
+    assert direct_writer(send) is None
