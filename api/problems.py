@@ -25,14 +25,11 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
-from django.db import InterfaceError as DjangoInterfaceError
-from django.db import OperationalError as DjangoOperationalError
 from django.http import Http404, HttpRequest, JsonResponse
-from eventsourcing import persistence
-from psycopg import OperationalError as PsycopgOperationalError
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
 
+from core.outages import DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS
 from events import errors as domain
 
 logger = logging.getLogger(__name__)
@@ -40,17 +37,6 @@ logger = logging.getLogger(__name__)
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 TYPE_PREFIX = "urn:tawasul:problem:"
 
-# Retry-After of a 503: the database or the file storage is expected back within seconds.
-RETRY_AFTER_SECONDS = 2
-# The database could not be reached, or the connection broke (a restart, a failover, a
-# pool that could not connect in time): the request is answered 503, never 500.
-DATABASE_UNAVAILABLE = (
-    DjangoOperationalError,
-    DjangoInterfaceError,
-    persistence.OperationalError,
-    persistence.InterfaceError,
-    PsycopgOperationalError,
-)
 
 TITLES = {
     400: "Bad request",

@@ -20,6 +20,7 @@ from channels.consumer import AsyncConsumer, get_handler_name
 from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
 
+from core.outages import DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS
 from events.errors import DomainError
 from realtime import access, backlog, commands, protocol
 from realtime.hub import Hub, LocalSocket, current_hub
@@ -32,6 +33,10 @@ logger = logging.getLogger(__name__)
 # one per process.
 NO_LAYER = "realtime-sockets-have-no-channel"
 HUB_READY_WAIT = 5.0
+UNAVAILABLE_DETAIL = (
+    f"The database is unavailable for a moment: nothing was done. Try again in {RETRY_AFTER_SECONDS} s "
+    "(a command with the same id)."
+)
 
 
 class RateWindow:
@@ -150,6 +155,10 @@ class LiveConsumer(AsyncConsumer):
         except ProtocolError:
             socket.end(ref.stream, only=subscription)
             raise
+        except DATABASE_UNAVAILABLE as error:
+            socket.end(ref.stream, only=subscription)
+            logger.warning("Subscribing to %s: the database is unavailable (%s)", ref.stream, error)
+            raise ProtocolError("unavailable", UNAVAILABLE_DETAIL, stream=frame.stream) from None
         except Exception:
             socket.end(ref.stream, only=subscription)
             logger.exception("Subscribing to %s failed", ref.stream)
@@ -182,6 +191,10 @@ class LiveConsumer(AsyncConsumer):
             )
         except DomainError as error:
             socket.push(protocol.error(error.code, error.detail, id=frame.id, errors=error.errors))
+            return
+        except DATABASE_UNAVAILABLE as error:
+            logger.warning("Command %s: the database is unavailable (%s)", frame.name, error)
+            socket.push(protocol.error("unavailable", UNAVAILABLE_DETAIL, id=frame.id))
             return
         except Exception:
             logger.exception("Command %s failed", frame.name)

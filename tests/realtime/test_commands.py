@@ -221,3 +221,29 @@ async def test_presence_lists_who_is_in_the_workspace_changes_as_people_leave_an
     await staff.close()
     assert (await partner.next("presence", stream=people.workspace))["present"] == alone
     assert await stored_head(people) == stored
+
+
+async def test_while_the_database_is_away_a_command_or_subscribe_gets_unavailable_and_the_socket_stays(
+    people: People, connect: Connect, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import OperationalError
+
+    from realtime import backlog, commands
+
+    def database_away(*args: Any, **kwargs: Any) -> Any:
+        raise OperationalError("connection to server at 127.0.0.1, port 5432 failed: Connection refused")
+
+    live = await connect("staff_tn")
+    stored = await stored_head(people)
+    with monkeypatch.context() as patched:
+        patched.setattr(commands, "run", database_away)
+        patched.setattr(backlog, "open_stream", database_away)
+        refused = await live.command("message.post", in_thread(people, "while away"), id="away-1")
+        assert (refused["type"], refused["code"], refused["id"]) == ("error", "unavailable", "away-1")
+        assert "same id" in refused["detail"]
+        subscribing = await live.subscribe(people.thread)
+        assert (subscribing["type"], subscribing["code"]) == ("error", "unavailable")
+    # Back: the same command id now takes effect, once; the socket was never closed.
+    ack = await live.command("message.post", in_thread(people, "while away"), id="away-1")
+    assert ack["type"] == "ack" and ack["position"] == await stored_head(people) > stored
+    assert (await live.subscribe(people.thread))["type"] == "subscribed"

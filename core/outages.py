@@ -1,0 +1,23 @@
+"""What counts as the database being away for a moment (a restart, a failover, a
+pool that could not connect in time), as opposed to a bug. HTTP answers 503
+``unavailable`` with Retry-After (api/problems.py); a socket answers an error
+frame with code ``unavailable`` (realtime/consumers.py). Either way nothing was
+stored, and sending the same command again (same id) is safe."""
+
+from __future__ import annotations
+
+from django.db import InterfaceError as DjangoInterfaceError
+from django.db import OperationalError as DjangoOperationalError
+from eventsourcing import persistence
+from psycopg import OperationalError as PsycopgOperationalError
+
+# Seconds after which a client should try again.
+RETRY_AFTER_SECONDS = 2
+
+DATABASE_UNAVAILABLE = (
+    DjangoOperationalError,
+    DjangoInterfaceError,
+    persistence.OperationalError,
+    persistence.InterfaceError,
+    PsycopgOperationalError,
+)
