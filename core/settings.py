@@ -22,7 +22,8 @@ DEMO_SECRET_KEY = "tawasul-demo-secret-key-not-for-production"  # noqa: S105
 
 
 def env(name: str, default: str = "") -> str:
-    return os.environ.get(name, default).strip()
+    """A variable's value; set but empty (``TAWASUL_VAR_DIR=`` in an env file) counts as unset."""
+    return os.environ.get(name, "").strip() or default
 
 
 def env_bool(name: str, default: bool) -> bool:
