@@ -109,16 +109,9 @@ class ProjectionRunner:
                 )
         items: list[LiveItem] = []
         last = notifications[-1].id
+        # Outside the transaction: a rolled-back transaction would undo the setting.
+        self._commit_without_waiting_for_the_disk()
         with use_database(self.alias), transaction.atomic(using=self.alias):
-            connection = connections[self.alias]
-            if connection.vendor == "postgresql":
-                # Read models are derived data and move with their tracking positions in
-                # this one transaction: if a crash loses a commit not yet flushed to disk,
-                # both go back together and the events are applied again, identically.
-                # So the commit need not wait for the disk (a few tenths of a millisecond
-                # per batch, more on a busy disk).
-                with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL synchronous_commit = off")
             tracking = {
                 row.name: row
                 for row in ProjectionPosition.objects.using(self.alias)
@@ -163,6 +156,23 @@ class ProjectionRunner:
                 )
         self._advanced(last)
         return items
+
+    def _commit_without_waiting_for_the_disk(self) -> None:
+        """Read models are derived data and move with their tracking positions in one
+        transaction: if a crash loses a commit not yet flushed to disk, both go back
+        together and the events are applied again, identically. So the projector's
+        commits need not wait for the disk (a few tenths of a millisecond per batch,
+        more on a busy disk). Set once per database session (this thread's connection
+        is the runner's alone)."""
+        connection = connections[self.alias]
+        if connection.vendor != "postgresql":
+            return
+        session = connection.connection
+        if session is not None and getattr(session, "_tawasul_async_commit", False):
+            return
+        with connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit = off")
+        connection.connection._tawasul_async_commit = True
 
     def _advanced(self, position: int) -> None:
         with self._progress:

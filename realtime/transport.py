@@ -7,8 +7,10 @@
 - Writing a text frame now. Going through the ASGI ``send`` costs a task per
   socket and per item (the hub's writer), two coroutines and Daphne's checks; at
   a hundred sockets that is most of the fan-out's time. The hub writes a live
-  frame straight through the protocol (autobahn's ``sendMessage``, which frames
-  it and writes it to the transport) when nothing else waits for that socket.
+  frame straight to the socket's transport when nothing else waits for that
+  socket: the frame's bytes, built once for all the sockets of a stream, exactly
+  as autobahn would write them (through autobahn's ``sendMessage`` when the
+  socket negotiated compression or autobahn has something half-sent).
 
 Both come from the protocol behind the ASGI ``send`` callable Daphne gives the
 application (``functools.partial(server.handle_reply, protocol)``, wrapped by
@@ -56,10 +58,44 @@ def direct_writer(send: Any) -> DirectWrite | None:
     def write(text: str) -> bool:
         if protocol.state != open_state:
             return False
-        protocol.sendMessage(text.encode(), False)
+        if (
+            getattr(protocol, "_perMessageCompress", True) is None
+            and not getattr(protocol, "send_queue", True)
+            and getattr(protocol, "send_state", None) == ground_state
+        ):
+            # Nothing half-sent, nothing compressed: the frame's bytes (the same for
+            # every socket) go to the transport as autobahn itself would write them.
+            protocol.transport.write(text_frame(text))
+        else:
+            protocol.sendMessage(text.encode(), False)
         return True
 
+    ground_state = getattr(protocol, "SEND_STATE_GROUND", None)
     return write
+
+
+_last_frame: tuple[str, bytes] = ("", b"")
+
+
+def text_frame(text: str) -> bytes:
+    """One unmasked, unfragmented WebSocket text frame (RFC 6455, section 5.2), as a
+    server sends it. The hub hands the same string to every socket of a stream, so
+    the last one is kept."""
+    global _last_frame
+    last_text, last_frame = _last_frame
+    if text is last_text:
+        return last_frame
+    payload = text.encode()
+    size = len(payload)
+    if size < 126:
+        header = bytes((0x81, size))
+    elif size < 1 << 16:
+        header = bytes((0x81, 126)) + size.to_bytes(2, "big")
+    else:
+        header = bytes((0x81, 127)) + size.to_bytes(8, "big")
+    frame = header + payload
+    _last_frame = (text, frame)
+    return frame
 
 
 def _twisted_probe(transport: Any) -> BacklogProbe | None:

@@ -153,3 +153,40 @@ def test_other_servers_get_no_direct_writer() -> None:
         return None
 
     assert direct_writer(send) is None
+
+
+class FakeTransport:
+    def __init__(self) -> None:
+        self.data = b""
+
+    def write(self, data: bytes) -> None:
+        self.data += data
+
+
+class FakeAutobahnProtocol(FakeDaphneProtocol):
+    """With autobahn's sending state: nothing compressed, nothing half-sent."""
+
+    SEND_STATE_GROUND = 0
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._perMessageCompress = None
+        self.send_queue: list[Any] = []
+        self.send_state = self.SEND_STATE_GROUND
+        self.transport = FakeTransport()
+
+
+def test_a_live_frame_is_written_to_the_transport_as_websocket_framing_requires() -> None:
+    from websockets.frames import Frame, Opcode
+
+    protocol = FakeAutobahnProtocol()
+    write = direct_writer(daphne_send(protocol, []))
+    assert write is not None
+    texts = ['{"n":1}', "س" * 200, "x" * 70_000]  # 7-bit, 16-bit and 64-bit lengths
+    for text in texts:
+        assert write(text)
+    expected = b"".join(Frame(Opcode.TEXT, t.encode()).serialize(mask=False, extensions=[]) for t in texts)
+    assert protocol.transport.data == expected and protocol.written == []
+    # Compression negotiated, or autobahn has something queued: autobahn frames it.
+    protocol._perMessageCompress = object()  # type: ignore[assignment]
+    assert write('{"n":2}') and protocol.written == ['{"n":2}']
