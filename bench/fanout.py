@@ -24,25 +24,25 @@ Figures of a run (2 cores, machine otherwise quiet; frames of 532 bytes;
 Tawasul on PostgreSQL 15 + Redis 7, one Daphne process; 200 rounds per size):
 
     subscribed sockets                       1        100      1,000
-    rate, deliveries/s   Tawasul           584     30,563     40,185
-                         bare           50,050    112,057     90,219
-    latency p50 ms       Tawasul          13.9       18.5       65.0
-    (to the last socket) bare             0.52       4.10       29.7
-    latency p99 ms       Tawasul          16.9       27.5       81.5
-                         bare             0.74       5.91       43.3
-                         ratio            23.0       4.64       1.88  (target <= 3)
-    idle sockets (1,000), KiB each: Tawasul 38.6, bare 13.5, ratio 2.87
+    rate, deliveries/s   Tawasul           585     38,413     48,072
+                         bare           31,442     47,366     89,875
+    latency p50 ms       Tawasul          11.0       14.2       48.9
+    (to the last socket) bare             0.55       4.15       28.4
+    latency p99 ms       Tawasul          15.4       16.7       72.0
+                         bare             0.88       6.30       48.2
+                         ratio            17.5       2.66       1.49  (target <= 3)
+    idle sockets (5,000), KiB each: Tawasul 38.5, bare 13.4, ratio 2.87
 
 At one socket both figures measure the pipeline, not the fan-out: a Tawasul
 message is a command (stored with its command log and hash-chain link, about
-2.4 ms in this process), projected by another process (0.8 ms to hear of it,
-about 5-8 ms to apply and commit the batch), published through Redis (1.2 ms)
-to the hub (0.6 ms) and written to the socket (0.7 ms), where the bare server
-only relays a frame; no durable pipeline comes within 3x of 0.74 ms. With more
-sockets the hub's one delivery per process (one encoded frame written straight
-into every local socket's buffer) costs about what the bare server's broadcast
-costs: Tawasul adds 4.6 ms from 1 to 100 sockets (bare 3.4 ms) and is within
-1.9x of the bare server's p99 at 1,000 sockets.
+2.4 ms in this process), projected by another process (under a millisecond to
+hear of it, about 4-5 ms to apply and commit the batch), published through
+Redis (about 1.2 ms) to the hub (0.6 ms) and written to the socket, where the
+bare server only relays a frame; no durable pipeline comes within 3x of
+0.88 ms. With more sockets the hub's one delivery per process (one frame,
+framed once, written straight into every local socket's transport) costs about
+what the bare server's broadcast costs: within 3x of its p99 at 100 sockets
+and 1.5x at 1,000.
 """
 
 from __future__ import annotations
