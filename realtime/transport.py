@@ -105,6 +105,6 @@ def _twisted_probe(transport: Any) -> BacklogProbe | None:
         return None
 
     def pending() -> int:
-        return len(transport.dataBuffer) - transport.offset + transport._tempDataLen
+        return int(len(transport.dataBuffer) - transport.offset + transport._tempDataLen)
 
     return pending
