@@ -36,6 +36,7 @@ from bench.common import (
     fresh_postgres_database,
     median,
     postgres_env,
+    rate,
     report,
     setup_django,
     verdict,
@@ -136,7 +137,7 @@ def _per_second(count: int, call: Any) -> float:
     started = time.perf_counter()
     for _ in range(count):
         call()
-    return count / (time.perf_counter() - started)
+    return rate(count, time.perf_counter() - started)
 
 
 def main(argv: list[str]) -> int:

@@ -1,8 +1,9 @@
 """What counts as the database being away for a moment (a restart, a failover, a
 pool that could not connect in time), as opposed to a bug. HTTP answers 503
 ``unavailable`` with Retry-After (api/problems.py); a socket answers an error
-frame with code ``unavailable`` (realtime/consumers.py). Either way nothing was
-stored, and sending the same command again (same id) is safe."""
+frame with code ``unavailable`` (realtime/consumers.py). Either way the command
+may or may not be stored (a connection can break as it commits): sending it again
+with the same id makes it take effect exactly once."""
 
 from __future__ import annotations
 

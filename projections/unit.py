@@ -170,10 +170,9 @@ def insert(model: type[models.Model], new: list[models.Model], alias: str) -> No
     if connection.vendor != "postgresql":
         model._default_manager.using(alias).bulk_create(new, batch_size=1000)
         return
-    fields = list(model._meta.concrete_fields)
-    getters = _getters(fields)
-    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
-    table = connection.ops.quote_name(model._meta.db_table)
+    shape = _shape(model, connection)
+    getters = _getters(shape.fields)
+    table, columns = shape.table, shape.columns
     with connection.cursor() as cursor, cursor.cursor.copy(
         f"COPY {table} ({columns}) FROM STDIN"
     ) as copy:

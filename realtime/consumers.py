@@ -34,8 +34,8 @@ logger = logging.getLogger(__name__)
 NO_LAYER = "realtime-sockets-have-no-channel"
 HUB_READY_WAIT = 5.0
 UNAVAILABLE_DETAIL = (
-    f"The database is unavailable for a moment: nothing was done. Try again in {RETRY_AFTER_SECONDS} s "
-    "(a command with the same id)."
+    f"The database is unavailable for a moment; the command may not have taken effect. Try again in "
+    f"{RETRY_AFTER_SECONDS} s with the same id, which makes it take effect once."
 )
 
 

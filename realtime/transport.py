@@ -54,6 +54,7 @@ def direct_writer(send: Any) -> DirectWrite | None:
     open_state = getattr(protocol, "STATE_OPEN", None)
     if open_state is None:
         return None
+    ground_state = getattr(protocol, "SEND_STATE_GROUND", None)
 
     def write(text: str) -> bool:
         if protocol.state != open_state:
@@ -70,7 +71,6 @@ def direct_writer(send: Any) -> DirectWrite | None:
             protocol.sendMessage(text.encode(), False)
         return True
 
-    ground_state = getattr(protocol, "SEND_STATE_GROUND", None)
     return write
 
 
