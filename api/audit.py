@@ -12,7 +12,7 @@ Verifying the whole chain, signing checkpoints and exporting bundles are
 operations of the ``tawasul audit`` command (docs/audit.md), not of the API: a
 verification reads every event, and the signing key belongs to one host.
 The work is done by events/audit and projections/timeline.py; these views
-check permission (core.policy.may_read_history), read parameters, and render.
+check permission (events.policy.may_read_history), read parameters, and render.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from api import schema
 from api.conventions import ApiView, Cursor, uuid_param
 from api.people import names
 from api.problems import Problem
-from core import policy
+from events import policy
 from events.audit import service as audit
 from events.errors import ValidationFailed
 from events.platform import KINDS, application

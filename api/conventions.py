@@ -1,6 +1,6 @@
 """The conventions every endpoint follows, in one base class.
 
-- Who acts: ``self.actor`` (core.roles.Actor) from the signed-in user's membership.
+- Who acts: ``self.actor`` (events.roles.Actor) from the signed-in user's membership.
 - Language: ``self.language`` (ar, en or fr) from Accept-Language (Django's LocaleMiddleware).
 - Idempotency: every POST may carry ``Idempotency-Key``. The key becomes the command
   id (events.base.scoped_command_id), so a repeat has one effect even across a crash;
@@ -36,9 +36,9 @@ from rest_framework.views import APIView
 from api.language import localized
 from api.models import IdempotencyRecord
 from api.problems import Problem
-from core.roles import Actor
 from events.base import CommandResult, scoped_command_id
 from events.errors import NotFound
+from events.roles import Actor
 from projections import queries, service
 
 logger = logging.getLogger(__name__)

@@ -29,13 +29,13 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from api.models import Invitation
-from core import policy
 from core.accounts.models import User
-from core.roles import COMMISSION_ROLES, ORGANISATION_ROLES, Actor, Role
+from events import policy
 from events.base import CommandResult, require
 from events.errors import AlreadyExists, IllegalTransition, NotFound, ValidationFailed
 from events.ids import NAMESPACE, organisation_id
 from events.platform import application
+from events.roles import COMMISSION_ROLES, ORGANISATION_ROLES, Actor, Role
 from projections import queries
 
 INVITATION_TTL = dt.timedelta(days=getattr(settings, "INVITATION_TTL_DAYS", 7))

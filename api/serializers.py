@@ -12,9 +12,9 @@ from typing import Any
 
 from rest_framework import serializers
 
-from core.roles import COMMISSION_ROLES
 from events.documents import VISIBILITIES
 from events.partners import PARTNER_KINDS
+from events.roles import COMMISSION_ROLES
 from events.updates import UPDATE_KINDS
 
 RESOURCE_KINDS = ("commission", "partner", "update", "proposal", "workspace")

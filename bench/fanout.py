@@ -375,8 +375,8 @@ def main(argv: list[str]) -> int:
     from bench.common import content_store, postgres_env, setup_django
 
     setup_django()
-    from core.roles import Actor, Role
     from events.platform import Tawasul
+    from events.roles import Actor, Role
 
     app = Tawasul(postgres_env(DATABASE), content_store=content_store())
     staff = Actor(people.staff, Role.STAFF, commission_id=uuid.UUID(people.commission))

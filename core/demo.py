@@ -17,10 +17,10 @@ from uuid import UUID
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
-from core.roles import Actor, Role
 from events.errors import DomainError
 from events.ids import commission_id
 from events.platform import Tawasul, application
+from events.roles import Actor, Role
 
 logger = logging.getLogger(__name__)
 

@@ -18,10 +18,10 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.persistence import IntegrityError, Recording
 
-from core import policy
-from core.roles import Actor, Role
+from events import policy
 from events.base import CommandResult, Outcome, TawasulAggregate, require
 from events.errors import ConcurrencyConflict, DomainError, IdempotencyKeyReused, NotFound
+from events.roles import Actor, Role
 from events.store import CommandRecord, DuplicateCommandError, EventLedger, wake_subscribers
 
 # The aggregates a running command has loaded, id -> version: their version is checked

@@ -24,8 +24,8 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from core.roles import Actor
 from events.errors import PermissionDenied, ValidationFailed
+from events.roles import Actor
 
 if TYPE_CHECKING:
     from events.application import EventStoreApplication

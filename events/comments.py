@@ -6,12 +6,12 @@ from uuid import UUID, uuid4
 
 from eventsourcing.domain import event
 
-from core import policy
-from core.roles import Actor
+from events import policy
 from events.base import Outcome, TawasulAggregate, as_uuid, command, require
 from events.documents import Document, DocumentUseCases
 from events.errors import ValidationFailed
 from events.resources import facts_of
+from events.roles import Actor
 from events.text import COMMENT_MAX, clean_text
 from events.writing import AuthoredText
 

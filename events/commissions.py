@@ -8,13 +8,13 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
-from core import policy
-from core.roles import COMMISSION_ROLES, Actor, Role
+from events import policy
 from events.application import EventStoreApplication
 from events.base import Outcome, TawasulAggregate, as_uuid, command, require
 from events.errors import AlreadyExists, ValidationFailed
 from events.ids import commission_id
 from events.membership import MembershipRules, check_role
+from events.roles import COMMISSION_ROLES, Actor, Role
 from events.text import DESCRIPTION_MAX, NAME_MAX, clean_localized, clean_text
 
 COUNTRY = re.compile(r"^[A-Z]{2}$")

@@ -8,13 +8,13 @@ from uuid import UUID, uuid4
 
 from eventsourcing.domain import event
 
-from core import policy
-from core.policy import ResourceFacts
-from core.roles import Actor
+from events import policy
 from events.base import Outcome, TawasulAggregate, as_uuid, command, require
 from events.errors import IllegalTransition, ValidationFailed
 from events.files import ContentStore
+from events.policy import ResourceFacts
 from events.resources import ResourceUseCases, facts_of
+from events.roles import Actor
 from events.text import require_choice
 
 VISIBILITIES = frozenset({"internal", "public"})

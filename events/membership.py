@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from core.roles import Role
 from events.errors import AlreadyExists, NotFound, ValidationFailed
+from events.roles import Role
 
 
 def check_role(role: Any, allowed: frozenset[Role]) -> Role:

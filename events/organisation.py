@@ -6,13 +6,13 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
-from core import policy
-from core.roles import ORGANISATION_ROLES, Actor
+from events import policy
 from events.application import EventStoreApplication
 from events.base import Outcome, TawasulAggregate, command, require
 from events.errors import AlreadyExists
 from events.ids import organisation_id
 from events.membership import MembershipRules, check_role
+from events.roles import ORGANISATION_ROLES, Actor
 from events.text import NAME_MAX, clean_localized, clean_text
 
 

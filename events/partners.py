@@ -7,13 +7,13 @@ from uuid import UUID, uuid4
 
 from eventsourcing.domain import event
 
-from core import policy
-from core.roles import PARTNER_ROLES, Actor
+from events import policy
 from events.application import EventStoreApplication
 from events.base import Outcome, TawasulAggregate, as_uuid, command, require
 from events.commissions import Commission, ProfileRules, clean_country, clean_profile
 from events.errors import AlreadyExists
 from events.membership import MembershipRules, check_role
+from events.roles import PARTNER_ROLES, Actor
 from events.text import NAME_MAX, clean_localized, clean_text, require_choice
 
 PARTNER_KINDS = frozenset(

@@ -21,13 +21,13 @@ from uuid import UUID, uuid4
 
 from eventsourcing.domain import event
 
-from core import policy
-from core.roles import Actor
+from events import policy
 from events.application import EventStoreApplication
 from events.base import Outcome, TawasulAggregate, as_uuid, command, require
 from events.commissions import Commission
 from events.errors import IllegalTransition, ValidationFailed
 from events.partners import Partner
+from events.roles import Actor
 from events.text import (
     DESCRIPTION_MAX,
     RATIONALE_MAX,

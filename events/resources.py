@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from core.policy import ResourceFacts
 from events.application import EventStoreApplication
 from events.base import TawasulAggregate, as_uuid
 from events.commissions import Commission
 from events.errors import ValidationFailed
 from events.partners import Partner
 from events.partnerships import Proposal
+from events.policy import ResourceFacts
 from events.updates import CommissionUpdate, UpdateState
 from events.workspaces import Workspace
 

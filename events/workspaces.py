@@ -14,12 +14,12 @@ from uuid import UUID, uuid4
 
 from eventsourcing.domain import event
 
-from core import policy
-from core.roles import Actor
+from events import policy
 from events.application import EventStoreApplication
 from events.base import Outcome, TawasulAggregate, as_uuid, command, require
 from events.commissions import Commission
 from events.errors import AlreadyExists, IllegalTransition, NotFound, ValidationFailed
+from events.roles import Actor
 from events.text import DESCRIPTION_MAX, MESSAGE_MAX, NAME_MAX, TITLE_MAX, clean_text
 from events.writing import AuthoredText
 

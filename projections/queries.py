@@ -1,6 +1,6 @@
 """Read-model queries (selectors): what api/, realtime/ and web/ read.
 
-Each function filters by the policy of core/policy.py where a list could show
+Each function filters by the policy of events/policy.py where a list could show
 something its reader may not see; object-level checks happen in the callers
 through the same policy.
 """
@@ -15,10 +15,10 @@ from uuid import UUID
 
 from django.db.models import Count, Q, QuerySet
 
-from core import policy
-from core.policy import ReadScope, ResourceFacts
-from core.roles import Actor, Role
+from events import policy
 from events.platform import application
+from events.policy import ReadScope, ResourceFacts
+from events.roles import Actor, Role
 from projections.models import (
     ActivityItem,
     CommentEntry,
@@ -383,7 +383,7 @@ def documents(
     commission: UUID | None = None,
 ) -> QuerySet[DocumentEntry]:
     """Documents the actor may read: public documents of public resources, and
-    internal ones of the resources they may read (core.policy.may_read_resource)."""
+    internal ones of the resources they may read (events.policy.may_read_resource)."""
     scope = policy.read_scope(actor)
     queryset = DocumentEntry.objects.all()
     if not scope.everything:
@@ -451,7 +451,7 @@ def activity(
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,
 ) -> QuerySet[ActivityItem]:
-    """The activity items the actor may read (core.policy.may_read_activity):
+    """The activity items the actor may read (events.policy.may_read_activity):
     everything for the secretariat and auditors; their commission's activity
     outside workspaces; the activity of the workspaces they belong to."""
     scope = policy.read_scope(actor)

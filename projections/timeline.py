@@ -1,6 +1,6 @@
 """The decision timeline (selector): every decision, filtered, newest first.
 
-Read by the audit API and the CLI, for readers core.policy.may_read_history
+Read by the audit API and the CLI, for readers events.policy.may_read_history
 allows (they read everything, so rows are not filtered further).
 """
 

@@ -1,4 +1,4 @@
-"""Who may read which stream, and who may signal typing: core/policy.py's rules
+"""Who may read which stream, and who may signal typing: events/policy.py's rules
 applied to the read models. Synchronous (ORM): the consumer calls these through
 ``database_sync_to_async``.
 """
@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from core import policy
-from core.roles import Actor
+from events import policy
+from events.roles import Actor
 from projections import queries, streams
 from realtime.protocol import ProtocolError
 

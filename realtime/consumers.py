@@ -1,7 +1,7 @@
 """The consumer of /ws/: one per socket, and thin.
 
 It parses each frame (realtime/protocol.py), checks rates and permissions
-(realtime/access.py, which asks core/policy.py), runs a use case
+(realtime/access.py, which asks events/policy.py), runs a use case
 (realtime/commands.py) or reads a stream (realtime/backlog.py), and replies
 through its socket in this process's hub (realtime/hub.py). It never pushes
 live items itself: they come from the projector, after the commit.

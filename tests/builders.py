@@ -7,9 +7,9 @@ import uuid
 from dataclasses import dataclass
 from uuid import UUID
 
-from core.roles import Actor, Role
 from events.ids import commission_id
 from events.platform import Tawasul
+from events.roles import Actor, Role
 
 
 def cid() -> str:

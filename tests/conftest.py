@@ -28,9 +28,9 @@ import psycopg
 import pytest
 from django.core.files.storage import FileSystemStorage
 
-from core.roles import Actor, Role
 from events.files import ContentStore
 from events.platform import Tawasul, reset_application
+from events.roles import Actor, Role
 
 CI = os.environ.get("CI", "").lower() == "true"
 PG_DSN = os.environ.get("TAWASUL_TEST_PG", "host=127.0.0.1 port=5432 user=postgres dbname=postgres")

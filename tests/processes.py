@@ -290,9 +290,9 @@ def populate_here(workspaces: int, members: int) -> None:
     from django.core.management import call_command
     from rest_framework.authtoken.models import Token
 
-    from core.roles import Actor, Role
     from events.ids import commission_id
     from events.platform import application
+    from events.roles import Actor, Role
 
     call_command("migrate", interactive=False, verbosity=0)
     app = application()
@@ -316,7 +316,7 @@ def populate_here(workspaces: int, members: int) -> None:
     app.add_commission_member(system, command_id=command(), commission_id=tn, user_id=staff, role="staff")
     creator = Actor(staff, Role.STAFF, commission_id=tn)
     # Members belong to a partner school of the commission: a person with no
-    # affiliation at all may not take part in a workspace (core/policy.py).
+    # affiliation at all may not take part in a workspace (events/policy.py).
     partner = app.register_partner(creator, command_id=command(), kind="school", country="TN",
                                    name={"ar": "مدرسة"}, commission_id=tn)
     built = []

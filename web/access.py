@@ -1,6 +1,6 @@
 """Who is looking at a page, and the small guards every view shares.
 
-Views never decide permissions themselves: they ask core.policy (through the
+Views never decide permissions themselves: they ask events.policy (through the
 Actor of the signed-in person) and projections.queries, which filter by it.
 """
 
@@ -14,8 +14,8 @@ from typing import Any, ParamSpec, TypeVar
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 
-from core.roles import Actor
 from events.base import scoped_command_id
+from events.roles import Actor
 from projections import queries
 
 P = ParamSpec("P")

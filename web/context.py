@@ -9,8 +9,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core import policy
-from core.roles import Role
+from events import policy
+from events.roles import Role
 from web.access import actor_of
 
 

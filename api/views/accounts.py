@@ -19,9 +19,9 @@ from api import serializers as inputs
 from api.conventions import ApiView
 from api.models import Invitation
 from api.problems import Problem
-from core import policy
 from core.accounts.models import User
-from core.roles import Actor
+from events import policy
+from events.roles import Actor
 from projections import queries, service
 
 

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from api import people, schema
 from api import serializers as inputs
 from api.conventions import ApiView, choice_param, uuid_param
-from core import policy
+from events import policy
 from events.errors import NotFound, PermissionDenied
 from events.partners import PARTNER_KINDS
 from events.platform import application

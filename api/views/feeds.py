@@ -18,7 +18,7 @@ from api import schema
 from api.conventions import ApiView, uuid_param
 from api.models import PageView
 from api.problems import Problem
-from core import policy
+from events import policy
 from events.errors import PermissionDenied
 from projections import queries, render
 

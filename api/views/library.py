@@ -20,9 +20,9 @@ from api import people, schema
 from api import serializers as inputs
 from api.conventions import ApiView, choice_param, uuid_param
 from api.problems import Problem
-from core.roles import Actor
 from events.errors import NotFound, TooLarge
 from events.platform import application
+from events.roles import Actor
 from projections import queries, render
 
 RESOURCE_KIND = OpenApiParameter("resource_kind", str, enum=list(inputs.COMMENTABLE_KINDS))

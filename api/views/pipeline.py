@@ -14,10 +14,10 @@ from rest_framework.response import Response
 from api import schema
 from api import serializers as inputs
 from api.conventions import ApiView, choice_param, uuid_param
-from core.roles import Actor
 from events.base import CommandResult
 from events.partnerships import ProposalState
 from events.platform import application
+from events.roles import Actor
 from events.updates import UPDATE_KINDS, UpdateState
 from projections import queries, render
 

@@ -16,9 +16,9 @@ from api import serializers as inputs
 from api.conventions import ApiView
 from api.models import ReadMarker
 from api.problems import Problem
-from core import policy
-from core.roles import Actor
+from events import policy
 from events.platform import application
+from events.roles import Actor
 from projections import queries, render
 
 

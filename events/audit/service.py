@@ -3,7 +3,7 @@
 Thin on purpose: reading from the store (events.store's ledger) is here, the
 judging is in chain.py, signing.py, bundle.py and history.py, which never
 touch a database. The CLI (core/cli.py) and the API (api/audit.py) call these.
-Permissions are the callers' business (core.policy.may_read_history): this
+Permissions are the callers' business (events.policy.may_read_history): this
 module is the platform's own view of its history.
 """
 

@@ -22,9 +22,9 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from core.demo import DEMO_PDF
-from core.roles import Actor, Role
 from events.ids import commission_id
 from events.platform import Tawasul
+from events.roles import Actor, Role
 from projections import service
 from projections.projectors import all_projectors
 from projections.runner import ProjectionRunner

@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from core.roles import Actor
+from events.roles import Actor
 from tests.api.conftest import ROLES, ApiWorld
 
 pytestmark = pytest.mark.both_backends

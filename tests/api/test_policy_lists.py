@@ -1,4 +1,4 @@
-"""Lists show exactly what the object rules of core/policy.py let each reader see."""
+"""Lists show exactly what the object rules of events/policy.py let each reader see."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from uuid import UUID
 
 import pytest
 
-from core import policy
-from core.roles import Actor
+from events import policy
+from events.roles import Actor
 from projections import models as m
 from projections import queries
 from tests.api.conftest import ROLES, ApiWorld

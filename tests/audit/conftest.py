@@ -14,9 +14,9 @@ from django.test import override_settings
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from core.roles import Actor, Role
 from events.ids import commission_id
 from events.platform import Tawasul
+from events.roles import Actor, Role
 from tests.builders import cid
 
 ROLES = ("secretariat", "auditor", "staff_tn", "partner_tn")

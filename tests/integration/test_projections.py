@@ -11,9 +11,9 @@ from uuid import uuid4
 import pytest
 from eventsourcing.persistence import StoredEvent
 
-from core.roles import Actor
 from events.errors import DomainError
 from events.platform import Tawasul
+from events.roles import Actor
 from projections import models as m
 from projections.projectors import all_projectors
 from projections.projectors.workspaces import WorkspacesProjector

@@ -31,9 +31,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from rest_framework.authtoken.models import Token
 
-from core.roles import Actor, Role
 from events.ids import commission_id
 from events.platform import Tawasul
+from events.roles import Actor, Role
 from projections.projectors import all_projectors
 from projections.runner import ProjectionRunner
 from tests.conftest import unreachable

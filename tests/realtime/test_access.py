@@ -1,4 +1,4 @@
-"""Who may open a socket, read a stream and run a command: core/policy.py's rules, as
+"""Who may open a socket, read a stream and run a command: events/policy.py's rules, as
 docs/protocol.md states them ("Connecting and authentication", "Streams", "Losing
 access"). A refusal is an error frame; the connection stays open.
 """

@@ -26,9 +26,9 @@ import pytest
 import websockets
 from websockets.asyncio.client import ClientConnection, connect
 
-from core.roles import Actor, Role
 from events.files import ContentStore
 from events.platform import Tawasul
+from events.roles import Actor, Role
 from tests.conftest import postgres_available, postgres_env, unreachable
 from tests.processes import (
     Population,

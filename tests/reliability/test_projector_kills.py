@@ -14,9 +14,9 @@ from uuid import UUID
 import psycopg
 import pytest
 
-from core.roles import Actor, Role
 from events.files import ContentStore
 from events.platform import Tawasul
+from events.roles import Actor, Role
 from tests.conftest import postgres_env
 from tests.processes import (
     dsn_of,

@@ -22,11 +22,11 @@ from rest_framework.test import APIClient
 
 from api.models import IdempotencyRecord
 from core.demo import DEMO_PDF
-from core.roles import Actor
 from events.errors import Unavailable
 from events.files import ContentStore
 from events.ids import commission_id
 from events.platform import Tawasul
+from events.roles import Actor
 from projections import service
 from projections.models import DocumentEntry
 from projections.projectors import all_projectors

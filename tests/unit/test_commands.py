@@ -8,7 +8,6 @@ from uuid import uuid4
 
 import pytest
 
-from core.roles import Actor, Role
 from events.errors import (
     AlreadyExists,
     ConcurrencyConflict,
@@ -21,6 +20,7 @@ from events.errors import (
     ValidationFailed,
 )
 from events.platform import AGGREGATE_CLASSES, Tawasul
+from events.roles import Actor, Role
 from events.store import iter_chain
 from events.workspaces import Message, Workspace
 from tests.builders import build_world, cid, pdf_bytes

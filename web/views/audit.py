@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
-from core import policy
+from events import policy
 from events.audit import service as audit
 from events.errors import DomainError
 from events.platform import application

@@ -1,7 +1,7 @@
 """The dashboard: the indicators as charts, per commission and over time.
 
 The secretariat and auditors see the whole platform; a commission's staff see
-their commission's figures (core.policy.may_read_indicators)."""
+their commission's figures (events.policy.may_read_indicators)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 
 from api.models import PageView
-from core import policy
+from events import policy
 from projections import queries
 from web import charts, labels
 from web.access import actor_of, parse_uuid, signin_required

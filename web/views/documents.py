@@ -20,10 +20,10 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core import policy
-from core.roles import Actor
+from events import policy
 from events.errors import DomainError
 from events.platform import application
+from events.roles import Actor
 from projections import queries, service
 from web import people
 from web.access import actor_of, command_id, found, new_form_key, parse_uuid, signin_required

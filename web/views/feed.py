@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.dateparse import parse_date
 
-from core import policy
+from events import policy
 from projections import queries, streams
 from web import activity, labels
 from web.access import actor_of, parse_uuid, signin_required

@@ -7,8 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from api.models import record_page_view
-from core import policy
-from core.roles import Role
+from events import policy
+from events.roles import Role
 from projections import queries
 from web import activity, reading
 from web.access import actor_of

@@ -11,11 +11,11 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from core import policy
-from core.roles import Actor
+from events import policy
 from events.errors import DomainError
 from events.partnerships import ProposalState, allowed_actions
 from events.platform import application
+from events.roles import Actor
 from projections import queries, service
 from projections.models import ProposalEntry
 from web import labels, people

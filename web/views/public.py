@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from api.models import record_page_view
-from core import policy
+from events import policy
 from projections import queries
 from web import labels
 from web.access import actor_of, found

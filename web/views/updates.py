@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from api.models import record_page_view
-from core import policy
+from events import policy
 from events.base import scoped_command_id
 from events.errors import DomainError
 from events.platform import application

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core import policy
+from events import policy
 from events.errors import DomainError
 from events.platform import application
 from projections import queries, service, streams

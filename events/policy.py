@@ -1,6 +1,6 @@
 """Who may do what: the one place where permissions are decided.
 
-Every rule is a pure function of an :class:`~core.roles.Actor` and plain facts
+Every rule is a pure function of an :class:`~events.roles.Actor` and plain facts
 about the resource (its commission, its members, its state). events/ calls the
 write rules inside use cases; api/, realtime/ and web/ call the read rules to
 filter what they show. Nothing here touches the database.
@@ -21,7 +21,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from uuid import UUID
 
-from core.roles import COMMISSION_ROLES, Actor, Role
+from events.roles import COMMISSION_ROLES, Actor, Role
 
 # --- the organisation and its directory ----------------------------------------------
 
