@@ -5,9 +5,6 @@ from __future__ import annotations
 import os
 import statistics
 import tempfile
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import psycopg
@@ -37,7 +34,7 @@ def fresh_postgres_database(name: str) -> str:
 def postgres_env(dbname: str) -> dict[str, str]:
     return {
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
-        "APPLICATION_RECORDER_TOPIC": "events.store:PostgresEventRecorder",
+        "APPLICATION_RECORDER_TOPIC": "events.store.postgres:PostgresEventRecorder",
         "POSTGRES_DBNAME": dbname,
         "POSTGRES_HOST": "127.0.0.1",
         "POSTGRES_PORT": "5432",
@@ -52,7 +49,7 @@ def postgres_env(dbname: str) -> dict[str, str]:
 def sqlite_env(path: str) -> dict[str, str]:
     return {
         "PERSISTENCE_MODULE": "eventsourcing.sqlite",
-        "APPLICATION_RECORDER_TOPIC": "events.store:SQLiteEventRecorder",
+        "APPLICATION_RECORDER_TOPIC": "events.store.sqlite:SQLiteEventRecorder",
         "SQLITE_DBNAME": path,
         "AGGREGATE_CACHE_MAXSIZE": "5000",
         "AGGREGATE_CACHE_FASTFORWARD": "n",
@@ -69,14 +66,6 @@ def content_store() -> Any:
 
 def rate(count: int, seconds: float) -> float:
     return count / seconds if seconds > 0 else float("inf")
-
-
-@contextmanager
-def timed() -> Iterator[Callable[[], float]]:
-    started = time.perf_counter()
-    elapsed = [0.0]
-    yield lambda: elapsed[0]
-    elapsed[0] = time.perf_counter() - started
 
 
 def percentile(values: list[float], fraction: float) -> float:

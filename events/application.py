@@ -8,9 +8,7 @@ bounded context (events/commissions.py, events/workspaces.py, ...) are mixins of
 from __future__ import annotations
 
 import contextlib
-import logging
-import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any, TypeVar, cast
 from uuid import UUID
@@ -22,17 +20,15 @@ from events import policy
 from events.base import CommandResult, Outcome, TawasulAggregate, require
 from events.errors import ConcurrencyConflict, DomainError, IdempotencyKeyReused, NotFound
 from events.roles import Actor, Role
-from events.store import CommandRecord, DuplicateCommandError, EventLedger, wake_subscribers
+from events.store.ledger import CommandRecord, DuplicateCommandError, EventLedger
+from events.store.sqlite import wake_subscribers
 
 # The aggregates a running command has loaded, id -> version: their version is checked
 # again inside the append, so a command never acts on a stale read.
 _loaded: ContextVar[dict[UUID, int] | None] = ContextVar("loaded", default=None)
 
-logger = logging.getLogger(__name__)
 
 A = TypeVar("A", bound=TawasulAggregate)
-
-SavedListener = Callable[[Sequence[Recording[UUID]]], None]
 
 
 class EventStoreApplication(Application[UUID]):
@@ -41,8 +37,6 @@ class EventStoreApplication(Application[UUID]):
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
         self.ledger = cast(EventLedger, self.recorder)
-        self._listeners: list[SavedListener] = []
-        self._listeners_lock = threading.Lock()
 
     # --- running a command ------------------------------------------------------------
 
@@ -214,13 +208,6 @@ class EventStoreApplication(Application[UUID]):
             raise NotFound(cls.KIND, aggregate_id)
         return aggregate
 
-    def load_as_of(self, aggregate_id: UUID, version: int) -> Any:
-        """The aggregate as it was at ``version``, rebuilt from its events."""
-        try:
-            return self.repository.get(aggregate_id, version=version)
-        except AggregateNotFoundError:
-            raise NotFound("resource", aggregate_id) from None
-
     def exists(self, aggregate_id: UUID) -> bool:
         return aggregate_id in self.repository
 
@@ -236,24 +223,5 @@ class EventStoreApplication(Application[UUID]):
         return super()._record(processing_event)
 
     def _notify(self, recordings: list[Recording[UUID]]) -> None:
+        # The embedded projector polls SQLite: wake it at once after a save here.
         wake_subscribers()
-        with self._listeners_lock:
-            listeners = list(self._listeners)
-        for listener in listeners:
-            try:
-                listener(recordings)
-            except Exception:
-                logger.exception("A listener of saved events failed")
-
-    def listen(self, listener: SavedListener) -> Callable[[], None]:
-        """Call ``listener`` after each save in this process (the embedded projector's
-        wake-up). Returns a function that stops listening."""
-        with self._listeners_lock:
-            self._listeners.append(listener)
-
-        def stop() -> None:
-            with self._listeners_lock:
-                if listener in self._listeners:
-                    self._listeners.remove(listener)
-
-        return stop

@@ -5,7 +5,7 @@
   event records who acted and which command caused it.
 - :func:`command`: the decorator of a use case. It refuses writes by auditors
   and the public, makes the command idempotent on its ``command_id`` (through
-  the command log of events/store.py), turns a stale save into
+  the command log of events/store/), turns a stale save into
   :class:`~events.errors.ConcurrencyConflict` and returns a :class:`CommandResult`.
 """
 
@@ -19,16 +19,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
-from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, ParamSpec, TypeVar
+from typing import Any, ClassVar, Concatenate, ParamSpec, Protocol, TypeVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
 from events.errors import PermissionDenied, ValidationFailed
 from events.roles import Actor
-
-if TYPE_CHECKING:
-    from events.application import EventStoreApplication
 
 COMMAND_ID_PATTERN = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
 
@@ -152,7 +149,22 @@ def fingerprint(name: str, arguments: Mapping[str, Any]) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-App = TypeVar("App", bound="EventStoreApplication")
+class CommandRunner(Protocol):
+    """What :func:`command` needs of the application it decorates a method of
+    (events/application.py's EventStoreApplication)."""
+
+    def execute(
+        self,
+        actor: Actor,
+        *,
+        name: str,
+        command_id: str,
+        fingerprint: str,
+        body: Callable[[], Outcome],
+    ) -> CommandResult: ...
+
+
+App = TypeVar("App", bound=CommandRunner)
 P = ParamSpec("P")
 
 

@@ -88,7 +88,7 @@ def persistence_env() -> dict[str, str]:
         return {
             **common,
             "PERSISTENCE_MODULE": "eventsourcing.postgres",
-            "APPLICATION_RECORDER_TOPIC": "events.store:PostgresEventRecorder",
+            "APPLICATION_RECORDER_TOPIC": "events.store.postgres:PostgresEventRecorder",
             "POSTGRES_DBNAME": str(database["NAME"]),
             "POSTGRES_HOST": str(database.get("HOST") or "127.0.0.1"),
             "POSTGRES_PORT": str(database.get("PORT") or "5432"),
@@ -106,7 +106,7 @@ def persistence_env() -> dict[str, str]:
     return {
         **common,
         "PERSISTENCE_MODULE": "eventsourcing.sqlite",
-        "APPLICATION_RECORDER_TOPIC": "events.store:SQLiteEventRecorder",
+        "APPLICATION_RECORDER_TOPIC": "events.store.sqlite:SQLiteEventRecorder",
         "SQLITE_DBNAME": str(path),
         "SQLITE_LOCK_TIMEOUT": "20",
     }

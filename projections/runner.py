@@ -7,7 +7,7 @@ crash anywhere in a batch leaves no trace of it: the batch is read again.
 Only after the commit are the batch's live items handed to ``publish``.
 
 Events arrive through eventsourcing's subscription (LISTEN/NOTIFY on
-PostgreSQL; on SQLite, events/store.py's polling subscription woken by saves
+PostgreSQL; on SQLite, events/store/sqlite.py's polling subscription woken by saves
 in the same process). The runner supervises it: the subscription is restarted
 from the tracked position when it fails (a lost LISTEN connection), when a
 NOTIFY was lost (checked every second), or when a projector was reset by a

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -56,10 +55,6 @@ def postgres_available() -> None:
         unreachable("PostgreSQL", error)
 
 
-def new_command_id() -> str:
-    return str(uuid.uuid4())
-
-
 @pytest.fixture
 def content_store(tmp_path: Path) -> ContentStore:
     return ContentStore(FileSystemStorage(tmp_path / "files"), max_bytes=1024 * 1024)
@@ -68,7 +63,7 @@ def content_store(tmp_path: Path) -> ContentStore:
 def sqlite_env(path: str) -> dict[str, str]:
     return {
         "PERSISTENCE_MODULE": "eventsourcing.sqlite",
-        "APPLICATION_RECORDER_TOPIC": "events.store:SQLiteEventRecorder",
+        "APPLICATION_RECORDER_TOPIC": "events.store.sqlite:SQLiteEventRecorder",
         "SQLITE_DBNAME": path,
         "AGGREGATE_CACHE_MAXSIZE": "1000",
         "AGGREGATE_CACHE_FASTFORWARD": "n",
@@ -78,7 +73,7 @@ def sqlite_env(path: str) -> dict[str, str]:
 def postgres_env(dbname: str = PG_EVENTS_DB) -> dict[str, str]:
     return {
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
-        "APPLICATION_RECORDER_TOPIC": "events.store:PostgresEventRecorder",
+        "APPLICATION_RECORDER_TOPIC": "events.store.postgres:PostgresEventRecorder",
         "POSTGRES_DBNAME": dbname,
         "POSTGRES_HOST": "127.0.0.1",
         "POSTGRES_PORT": "5432",

@@ -39,7 +39,7 @@ from events.audit.signing import (
     check_checkpoint,
     parse_checkpoint,
 )
-from events.store import ChainedEvent
+from events.store.ledger import ChainedEvent
 
 BUNDLE_FORMAT = "tawasul-audit-bundle/1"
 

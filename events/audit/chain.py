@@ -69,7 +69,7 @@ class Break:
 
 
 class ChainEntry(Protocol):
-    """One position as read from the store or a bundle (events.store.ChainedEvent)."""
+    """One position as read from the store or a bundle (events.store.ledger.ChainedEvent)."""
 
     @property
     def position(self) -> int: ...
@@ -281,13 +281,6 @@ class ChainVerifier:
         )
         ordered = tuple(sorted(self.breaks, key=lambda b: (b.position, b.kind.value)))
         return VerificationResult(self.events, self.first_position, head, ordered, self.truncated)
-
-
-def verify_entries(entries: Iterable[ChainEntry], *, check_times: bool = True) -> VerificationResult:
-    """Recompute the chain over ``entries`` (positions in order, from the first)."""
-    verifier = ChainVerifier(check_times=check_times)
-    verifier.feed(entries)
-    return verifier.result()
 
 
 def in_batches(first: int, last: int, size: int) -> Iterator[tuple[int, int]]:

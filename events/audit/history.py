@@ -29,7 +29,7 @@ from eventsourcing.persistence import StoredEvent
 
 from events.base import TawasulAggregate
 from events.chain import GENESIS, next_digest
-from events.store import ChainedEvent
+from events.store.ledger import ChainedEvent
 
 Decode = Callable[[StoredEvent], Any]
 

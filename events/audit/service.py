@@ -1,6 +1,6 @@
 """The audit's use cases over the application's event store.
 
-Thin on purpose: reading from the store (events.store's ledger) is here, the
+Thin on purpose: reading from the store (events/store/ledger.py) is here, the
 judging is in chain.py, signing.py, bundle.py and history.py, which never
 touch a database. The CLI (core/cli.py) and the API (api/audit.py) call these.
 Permissions are the callers' business (events.policy.may_read_history): this

@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from events.platform import Tawasul
-from events.store import CHAIN_TABLE, PostgresEventRecorder
+from events.store.ledger import CHAIN_TABLE
+from events.store.postgres import PostgresEventRecorder
 
 
 def _is_postgres(app: Tawasul) -> bool:

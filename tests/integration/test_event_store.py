@@ -12,7 +12,7 @@ from events.chain import GENESIS, next_digest
 from events.errors import ConcurrencyConflict, PermissionDenied
 from events.platform import Tawasul
 from events.roles import Actor, Role
-from events.store import iter_chain
+from events.store.ledger import iter_chain
 from events.workspaces import Message
 from tests.builders import build_world, cid
 from tests.conftest import empty_store

@@ -21,7 +21,7 @@ from events.errors import (
 )
 from events.platform import AGGREGATE_CLASSES, Tawasul
 from events.roles import Actor, Role
-from events.store import iter_chain
+from events.store.ledger import iter_chain
 from events.workspaces import Message, Workspace
 from tests.builders import build_world, cid, pdf_bytes
 
