@@ -22,6 +22,7 @@ from uuid import UUID, uuid5
 
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -29,7 +30,6 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from api.models import Invitation
-from core.accounts.models import User
 from events import policy
 from events.base import CommandResult, require
 from events.errors import AlreadyExists, IllegalTransition, NotFound, ValidationFailed
@@ -175,7 +175,7 @@ def revoke(actor: Actor, invitation_id: UUID) -> Invitation:
 
 def accept(
     token: str, *, username: str, password: str, display_name: str, language: str | None
-) -> tuple[User, CommandResult]:
+) -> tuple[AbstractUser, CommandResult]:
     """Create the invitee's account and make them a member: once, whatever the retries."""
     invitation = Invitation.objects.filter(token_hash=token_hash(token)).first()
     if invitation is None:

@@ -29,8 +29,8 @@ from django.http import Http404, HttpRequest, JsonResponse
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
 
-from core.outages import DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS
 from events import errors as domain
+from events.outages import DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS
 
 logger = logging.getLogger(__name__)
 

@@ -20,8 +20,8 @@ from channels.consumer import AsyncConsumer, get_handler_name
 from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
 
-from core.outages import DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS
 from events.errors import DomainError
+from events.outages import DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS
 from realtime import access, backlog, commands, protocol
 from realtime.hub import Hub, LocalSocket, current_hub
 from realtime.protocol import Command, Ping, ProtocolError, Subscribe, Unsubscribe

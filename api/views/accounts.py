@@ -8,6 +8,7 @@ from uuid import UUID
 
 from axes.helpers import get_cool_off
 from django.contrib.auth import authenticate
+from django.contrib.auth.models import AbstractUser
 from drf_spectacular.utils import extend_schema
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import IsAuthenticated
@@ -19,7 +20,6 @@ from api import serializers as inputs
 from api.conventions import ApiView
 from api.models import Invitation
 from api.problems import Problem
-from core.accounts.models import User
 from events import policy
 from events.roles import Actor
 from projections import queries, service
@@ -65,7 +65,7 @@ class TokenView(ApiView):
         return None  # a token is never kept in the idempotency records
 
 
-def me(actor: Actor, user: User) -> dict[str, Any]:
+def me(actor: Actor, user: AbstractUser) -> dict[str, Any]:
     commission = actor.commission_id
     return {
         "id": str(user.pk),

@@ -30,7 +30,7 @@ import psycopg
 import pytest
 from websockets.asyncio.client import ClientConnection, connect
 
-from core.cluster import leader_application_name
+from core.cli.cluster import leader_application_name
 from tests.conftest import PG_DSN, REDIS_URL, unreachable
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]

@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from core import cluster
-from core.cli import main
+from core.cli import cluster, main
 
 
 def test_up_refuses_clearly_without_postgres_and_redis(

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from core.cluster import leader_application_name
+from core.cli.cluster import leader_application_name
 from events.platform import Tawasul
 from projections.rebuild import check
 from tests import processes

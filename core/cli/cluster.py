@@ -32,6 +32,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from core.cli.setup import prepare_store, setup
+
 DEFAULT_PORTS = (8001, 8002)
 STATE_FILE = "cluster.json"
 START_TIMEOUT = 120.0
@@ -241,9 +243,7 @@ def up(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    from core.cli import _prepare_store, _setup
-
-    _setup()
+    setup()
     directory = cluster_dir()
     directory.mkdir(parents=True, exist_ok=True)
     host, members = load(directory)
@@ -265,7 +265,7 @@ def up(args: argparse.Namespace) -> int:
         return 1
 
     print("Migrating...", flush=True)
-    _prepare_store()
+    prepare_store()
     if args.seed:
         from core.demo import seed
 
@@ -313,9 +313,7 @@ def _wait_until_ready(host: str, members: list[Member], timeout: float) -> None:
 
 
 def status(args: argparse.Namespace) -> int:
-    from core.cli import _setup
-
-    _setup()
+    setup()
     host, members = load(cluster_dir())
     if not members:
         print("[]" if args.json else f"The cluster is down (nothing recorded in {cluster_dir()}).")
@@ -329,9 +327,7 @@ def status(args: argparse.Namespace) -> int:
 
 
 def down(args: argparse.Namespace) -> int:
-    from core.cli import _setup
-
-    _setup()
+    setup()
     directory = cluster_dir()
     _, members = load(directory)
     if not members:
@@ -355,7 +351,7 @@ def _ports(value: str) -> list[int]:
     return ports
 
 
-def add_parser(commands: Any) -> None:
+def add_parsers(commands: Any) -> None:
     cluster = commands.add_parser("cluster", help="PostgreSQL + Redis topology as local processes")
     actions = cluster.add_subparsers(dest="action", required=True)
     up_parser = actions.add_parser("up", help="migrate, start two Daphne workers and two projectors")
@@ -371,7 +367,8 @@ def add_parser(commands: Any) -> None:
     down_parser = actions.add_parser("down", help="stop every process (SIGTERM, then SIGKILL)")
     down_parser.add_argument("--timeout", type=float, default=STOP_TIMEOUT,
                              help="seconds between SIGTERM and SIGKILL")
+    cluster.set_defaults(run=run)
 
 
-def cluster(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     return {"up": up, "status": status, "down": down}[args.action](args)

@@ -1,7 +1,9 @@
 """What counts as the database being away for a moment (a restart, a failover, a
-pool that could not connect in time), as opposed to a bug. HTTP answers 503
-``unavailable`` with Retry-After (api/problems.py); a socket answers an error
-frame with code ``unavailable`` (realtime/consumers.py). Either way the command
+pool that could not connect in time), as opposed to a bug: the errors that the
+event store and the read models raise then.
+
+The edges answer them as ``unavailable`` (HTTP 503 with Retry-After in
+api/problems.py, an error frame in realtime/consumers.py). Either way the command
 may or may not be stored (a connection can break as it commits): sending it again
 with the same id makes it take effect exactly once."""
 
