@@ -66,17 +66,45 @@ class RequestMetricsMiddleware(MiddlewareMixin):
 class WebSocketCollector(Collector):
     """The sockets held by this process's hub, read when scraped."""
 
+    @staticmethod
+    def _gauge() -> GaugeMetricFamily:
+        return GaugeMetricFamily("tawasul_websockets_open", "WebSockets open on this process.")
+
+    def describe(self) -> Iterator[Metric]:
+        # Registering a collector without describe() runs collect() to learn its names.
+        yield self._gauge()
+
     def collect(self) -> Iterator[Metric]:
         from realtime.hub import running_hub
 
         hub = running_hub()
-        gauge = GaugeMetricFamily("tawasul_websockets_open", "WebSockets open on this process.")
+        gauge = self._gauge()
         gauge.add_metric([], len(hub.sockets) if hub is not None else 0)
         yield gauge
 
 
 class StoreCollector(Collector):
     """The event store's head and each projection's position and lag, from the database."""
+
+    @staticmethod
+    def _families() -> tuple[CounterMetricFamily, GaugeMetricFamily, GaugeMetricFamily]:
+        events = CounterMetricFamily(
+            "tawasul_events",
+            "Events appended to the store (its last position; rate() gives events per second).",
+        )
+        position = GaugeMetricFamily(
+            "tawasul_projection_position", "The last position applied by each projection.",
+            labels=["projection"],
+        )
+        lag = GaugeMetricFamily(
+            "tawasul_projection_lag_events", "Events stored but not yet applied, per projection.",
+            labels=["projection"],
+        )
+        return events, position, lag
+
+    def describe(self) -> Iterator[Metric]:
+        # Without it, registering (at start-up, in `manage check`) would query the database.
+        yield from self._families()
 
     def collect(self) -> Iterator[Metric]:
         from projections.queries import projection_status
@@ -88,24 +116,12 @@ class StoreCollector(Collector):
             # database is away; /healthz says why.
             logger.warning("Metrics: the event store or the read models did not answer", exc_info=True)
             return
-        head = statuses[0].head if statuses else 0
-        events = CounterMetricFamily(
-            "tawasul_events",
-            "Events appended to the store (its last position; rate() gives events per second).",
-        )
-        events.add_metric([], head)
-        yield events
-        position = GaugeMetricFamily(
-            "tawasul_projection_position", "The last position applied by each projection.",
-            labels=["projection"],
-        )
-        lag = GaugeMetricFamily(
-            "tawasul_projection_lag_events", "Events stored but not yet applied, per projection.",
-            labels=["projection"],
-        )
+        events, position, lag = self._families()
+        events.add_metric([], statuses[0].head if statuses else 0)
         for status in statuses:
             position.add_metric([status.name], status.position)
             lag.add_metric([status.name], status.lag)
+        yield events
         yield position
         yield lag
 

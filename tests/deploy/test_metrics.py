@@ -8,11 +8,13 @@ from types import SimpleNamespace
 
 import pytest
 from django.test import Client, override_settings
+from prometheus_client import CollectorRegistry
 from prometheus_client.parser import text_string_to_metric_families
 
-from core.metrics import address_allowed
+from core.metrics import StoreCollector, WebSocketCollector, address_allowed
 from events.platform import Tawasul
 from projections.projectors import NAMES
+from projections.queries import ProjectionStatus
 from tests.builders import build_world
 
 pytestmark = pytest.mark.both_backends
@@ -105,3 +107,21 @@ def test_metrics_are_refused_to_addresses_not_allowed(tawasul: Tawasul) -> None:
 )
 def test_the_default_allows_only_the_loopback(address: str, allowed: bool) -> None:
     assert address_allowed(address, ["127.0.0.1", "::1"]) is allowed
+
+
+@pytest.mark.parametrize("collector", [StoreCollector, WebSocketCollector])
+def test_registering_a_collector_reads_nothing_and_declares_what_it_collects(
+    collector: type[StoreCollector | WebSocketCollector], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Registering happens at start-up and in `tawasul manage check`: no database query then."""
+    reads: list[str] = []
+
+    def status() -> list[ProjectionStatus]:
+        reads.append("projection_status")
+        return [ProjectionStatus(name, 3, 5) for name in NAMES]
+
+    monkeypatch.setattr("projections.queries.projection_status", status)
+    CollectorRegistry(auto_describe=True).register(collector())
+    assert reads == []
+    declared = {family.name for family in collector().describe()}
+    assert declared == {family.name for family in collector().collect()}
