@@ -39,14 +39,6 @@ class CommandInfo(serializers.Serializer):  # type: ignore[type-arg]
     repeated = serializers.BooleanField(help_text="True when this command had run before.")
 
 
-class CommandPending(serializers.Serializer):  # type: ignore[type-arg]
-    id = serializers.UUIDField()
-    kind = serializers.CharField()
-    version = serializers.IntegerField()
-    position = serializers.IntegerField()
-    command = CommandInfo()
-
-
 class Problem(serializers.Serializer):  # type: ignore[type-arg]
     type = serializers.CharField()
     title = serializers.CharField()

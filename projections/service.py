@@ -6,12 +6,10 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Sequence
 
 from django.db import close_old_connections
 
 from events.platform import application
-from projections.base import LiveItem
 from projections.models import ProjectionPosition
 from projections.projectors import all_projectors
 from projections.runner import ProjectionRunner, Publish
@@ -86,6 +84,3 @@ def wait_for(position: int, timeout: float = 2.0) -> bool:
         time.sleep(pause)
         pause = min(pause * 2, 0.05)
 
-
-def publish_nowhere(items: Sequence[LiveItem]) -> None:
-    """The default before realtime/ connects its publisher."""

@@ -13,7 +13,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -121,11 +120,3 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         {"form": form, "invitation": invitation, "detail": detail, "section": "join"},
     )
 
-
-def safe_next(request: HttpRequest, fallback: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, {request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
