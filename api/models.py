@@ -1,7 +1,6 @@
 """The API's own tables: what is not an event and not a projection.
 
-- :class:`Invitation`: a one-time link to join the platform (a hashed token, an expiry);
-  accepting it creates the account and runs the membership command, which is an event.
+(Invitations were kept here until they became events: events.invitations.)
 - :class:`ReadMarker`: how far a person has read a thread (or a workspace): unread counts.
 - :class:`PageView`: page views of public pages per day, kind of page and commission,
   counted by :func:`record_page_view` (the web client calls it).
@@ -12,57 +11,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from uuid import UUID
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
-
-
-class Invitation(models.Model):
-    """An invitation to join the organisation, a commission or a partner institution."""
-
-    SCOPES = [("organisation", "organisation"), ("commission", "commission"), ("partner", "partner")]
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    email = models.EmailField(max_length=254)
-    # SHA-256 of the token sent by e-mail: the token itself is never stored.
-    token_hash = models.CharField(max_length=64, unique=True)
-    scope = models.CharField(max_length=16, choices=SCOPES)
-    # The commission or partner; the organisation's own id for the organisation.
-    scope_id = models.UUIDField()
-    role = models.CharField(max_length=32)
-    language = models.CharField(max_length=2, default="ar")
-    invited_by = models.CharField(max_length=64)
-    created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
-    accepted_at = models.DateTimeField(null=True, blank=True)
-    accepted_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        db_table = "api_invitation"
-        indexes = [
-            models.Index(fields=["invited_by", "-created_at"], name="invitation_inviter"),
-            models.Index(fields=["scope", "scope_id", "-created_at"], name="invitation_scope"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.email} ({self.scope} {self.role}, {self.state()})"
-
-    def state(self, now: dt.datetime | None = None) -> str:
-        now = now or timezone.now()
-        if self.accepted_at:
-            return "accepted"
-        if self.revoked_at:
-            return "revoked"
-        if self.expires_at <= now:
-            return "expired"
-        return "pending"
 
 
 class ReadMarker(models.Model):

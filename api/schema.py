@@ -89,6 +89,15 @@ class Member(serializers.Serializer):  # type: ignore[type-arg]
     localized = _localized()
 
 
+class Affiliation(serializers.Serializer):  # type: ignore[type-arg]
+    commission_id = serializers.UUIDField()
+    state = serializers.ChoiceField(choices=["requested", "accepted"])
+    since = serializers.DateTimeField()
+    requested_by = serializers.CharField(allow_blank=True)
+    rationale = serializers.CharField(allow_blank=True)
+    rights = serializers.ListField(child=serializers.CharField(), help_text="What the partner shares.")
+
+
 class MemberChange(serializers.Serializer):  # type: ignore[type-arg]
     user_id = serializers.CharField()
     role = serializers.CharField(allow_null=True)
@@ -297,6 +306,12 @@ class Token(serializers.Serializer):  # type: ignore[type-arg]
     token = serializers.CharField()
 
 
+class HeldMembership(serializers.Serializer):  # type: ignore[type-arg]
+    scope = serializers.ChoiceField(choices=["organisation", "commission", "partner"])
+    scope_id = serializers.UUIDField(allow_null=True)
+    role = serializers.CharField()
+
+
 class Me(serializers.Serializer):  # type: ignore[type-arg]
     id = serializers.UUIDField()
     username = serializers.CharField()
@@ -306,6 +321,7 @@ class Me(serializers.Serializer):  # type: ignore[type-arg]
     role = serializers.CharField()
     commission_id = serializers.UUIDField(allow_null=True)
     partner_id = serializers.UUIDField(allow_null=True)
+    memberships = HeldMembership(many=True, help_text="Every membership held, each with its role.")
     may = serializers.DictField(child=serializers.BooleanField())
     localized = _localized()
 
@@ -321,6 +337,7 @@ class Invitation(serializers.Serializer):  # type: ignore[type-arg]
     created_at = serializers.DateTimeField()
     expires_at = serializers.DateTimeField()
     accepted_at = serializers.DateTimeField(allow_null=True)
+    rationale = serializers.CharField(allow_blank=True)
     localized = _localized()
 
 
@@ -345,6 +362,12 @@ def page_of(serializer: type[serializers.Serializer]) -> type[serializers.Serial
             "results": serializer(many=True),
         },
     )
+
+
+@cache
+def list_of(serializer: type[serializers.Serializer]) -> type[serializers.Serializer]:  # type: ignore[type-arg]
+    """A short list, whole (no pages)."""
+    return type(f"{serializer.__name__}List", (serializers.Serializer,), {"results": serializer(many=True)})
 
 
 # --- the hook ---------------------------------------------------------------------------------------

@@ -14,7 +14,8 @@ from rest_framework import serializers
 
 from events.documents import VISIBILITIES
 from events.partners import PARTNER_KINDS
-from events.roles import COMMISSION_ROLES
+from events.policy import Right
+from events.roles import COMMISSION_ROLES, PARTNER_ROLES
 from events.updates import UPDATE_KINDS
 
 RESOURCE_KINDS = ("commission", "partner", "update", "proposal", "workspace")
@@ -58,14 +59,21 @@ class MeChange(Strict):
     language = serializers.ChoiceField(choices=["ar", "en", "fr"], required=False)
 
 
+def _rationale() -> serializers.CharField:
+    return serializers.CharField(
+        max_length=2000, required=False, allow_blank=True, help_text="Why: kept in the audit history."
+    )
+
+
 class InvitationRequest(Strict):
     email = serializers.EmailField(max_length=254)
     scope = serializers.ChoiceField(choices=["organisation", "commission", "partner"])
     scope_id = serializers.UUIDField(required=False, allow_null=True)
     role = serializers.ChoiceField(
-        choices=["auditor", "partner", "secretariat", "secretary_general", "staff"]
+        choices=["auditor", "partner", "partner_manager", "secretariat", "secretary_general", "staff"]
     )
     language = serializers.ChoiceField(choices=["ar", "en", "fr"], required=False)
+    rationale = _rationale()
 
 
 class InvitationAcceptance(Strict):
@@ -105,10 +113,12 @@ class SecretaryGeneralAppointment(Strict):
 class NewMember(Strict):
     user_id = serializers.CharField(max_length=64)
     role = serializers.ChoiceField(choices=sorted(r.value for r in COMMISSION_ROLES))
+    rationale = _rationale()
 
 
 class RoleChange(Strict):
     role = serializers.ChoiceField(choices=sorted(r.value for r in COMMISSION_ROLES))
+    rationale = _rationale()
 
 
 class PartnerRegistration(Strict):
@@ -121,10 +131,29 @@ class PartnerRegistration(Strict):
 
 class Affiliation(Strict):
     commission_id = serializers.UUIDField()
+    rationale = _rationale()
+
+
+class Rationale(Strict):
+    rationale = _rationale()
+
+
+class Grant(Strict):
+    rights = serializers.ListField(
+        child=serializers.ChoiceField(choices=sorted(r.value for r in Right)), min_length=1, max_length=3
+    )
+    rationale = _rationale()
 
 
 class NewPartnerMember(Strict):
     user_id = serializers.CharField(max_length=64)
+    role = serializers.ChoiceField(choices=sorted(r.value for r in PARTNER_ROLES), default="partner")
+    rationale = _rationale()
+
+
+class PartnerRoleChange(Strict):
+    role = serializers.ChoiceField(choices=sorted(r.value for r in PARTNER_ROLES))
+    rationale = _rationale()
 
 
 # --- updates and proposals ---------------------------------------------------------------------------

@@ -379,7 +379,7 @@ def main(argv: list[str]) -> int:
     from events.roles import Actor, Role
 
     app = Tawasul(postgres_env(DATABASE), content_store=content_store())
-    staff = Actor(people.staff, Role.STAFF, commission_id=uuid.UUID(people.commission))
+    staff = Actor.holding(people.staff, Role.STAFF, commission_id=uuid.UUID(people.commission))
     bare_port = 0
     try:
         with services() as started:

@@ -230,14 +230,17 @@ class Seeder:
             "add_partner_member",
             partner_id=self.partners[0],
             user_id=self.users["partner.tn"],
+            role="partner_manager",
         )
 
     def seed_activity(self) -> None:
         tn, ma = commission_id("TN"), commission_id("MA")
-        staff_tn = Actor(self.users["staff.tn"], Role.STAFF, commission_id=tn)
-        staff_ma = Actor(self.users["staff.ma"], Role.STAFF, commission_id=ma)
-        secretariat = Actor(self.users["secretariat"], Role.SECRETARIAT)
-        partner_tn = Actor(self.users["partner.tn"], Role.PARTNER, partner_id=self.partners[0])
+        staff_tn = Actor.holding(self.users["staff.tn"], Role.STAFF, commission_id=tn)
+        staff_ma = Actor.holding(self.users["staff.ma"], Role.STAFF, commission_id=ma)
+        secretariat = Actor.holding(self.users["secretariat"], Role.SECRETARIAT)
+        partner_tn = Actor.holding(
+            self.users["partner.tn"], Role.PARTNER_MANAGER, partner_id=self.partners[0]
+        )
 
         digital = self.run(
             "workspace.digital",

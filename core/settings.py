@@ -310,7 +310,10 @@ SPECTACULAR_SETTINGS = {
     # One name per set of role choices (several serializers have a "role" field).
     "ENUM_NAME_OVERRIDES": {
         "CommissionRoleEnum": ["secretary_general", "staff"],
-        "InvitedRoleEnum": ["auditor", "partner", "secretariat", "secretary_general", "staff"],
+        "InvitedRoleEnum": [
+            "auditor", "partner", "partner_manager", "secretariat", "secretary_general", "staff"
+        ],
+        "PartnerRoleEnum": ["partner", "partner_manager"],
     },
     # Swagger UI and Redoc served from this server (drf-spectacular-sidecar): no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -13,7 +13,7 @@ from events.application import EventStoreApplication
 from events.base import Outcome, TawasulAggregate, as_uuid, command, require
 from events.errors import AlreadyExists, ValidationFailed
 from events.ids import commission_id
-from events.membership import MembershipRules, check_role
+from events.membership import MembershipRules, check_role, clean_rationale
 from events.roles import COMMISSION_ROLES, Actor, Role
 from events.text import DESCRIPTION_MAX, NAME_MAX, clean_localized, clean_text
 
@@ -142,17 +142,21 @@ class Commission(ProfileRules, MembershipRules, TawasulAggregate):
         self.secretary_general = {"name": name, "user_id": user_id}
 
     @event("MemberJoined")
-    def _member_joined(self, user_id: str, role: str, actor: str, command_id: str) -> None:
+    def _member_joined(
+        self, user_id: str, role: str, actor: str, command_id: str, rationale: str = ""
+    ) -> None:
         self.members[user_id] = role
 
     @event("MemberLeft")
-    def _member_left(self, user_id: str, actor: str, command_id: str) -> None:
+    def _member_left(self, user_id: str, actor: str, command_id: str, rationale: str = "") -> None:
         del self.members[user_id]
         if self.secretary_general and self.secretary_general.get("user_id") == user_id:
             self.secretary_general = {**self.secretary_general, "user_id": None}
 
     @event("MemberRoleChanged")
-    def _member_role_changed(self, user_id: str, role: str, actor: str, command_id: str) -> None:
+    def _member_role_changed(
+        self, user_id: str, role: str, actor: str, command_id: str, rationale: str = ""
+    ) -> None:
         self.members[user_id] = role
 
 
@@ -239,18 +243,21 @@ class CommissionUseCases(EventStoreApplication):
         commission_id: UUID,
         user_id: str,
         role: str,
+        rationale: str = "",
         expected_version: int | None = None,
     ) -> Outcome:
         commission = self.load(Commission, as_uuid(commission_id, "commission_id"), expected_version)
+        given = check_role(role, COMMISSION_ROLES)
         require(
-            policy.may_manage_commission(actor, commission.id),
-            "Only the secretariat and the secretary-general add members to a commission.",
+            policy.may_change_commission_member(actor, commission.id, None, given.value),
+            MANAGE_STAFF,
         )
         commission.add_member(
             clean_text(user_id, "user_id", max_length=64),
-            check_role(role, COMMISSION_ROLES),
+            given,
             actor=actor.id,
             command_id=command_id,
+            rationale=clean_rationale(rationale),
         )
         return Outcome(commission, data={"user_id": user_id})
 
@@ -262,14 +269,17 @@ class CommissionUseCases(EventStoreApplication):
         command_id: str,
         commission_id: UUID,
         user_id: str,
+        rationale: str = "",
         expected_version: int | None = None,
     ) -> Outcome:
         commission = self.load(Commission, as_uuid(commission_id, "commission_id"), expected_version)
         require(
-            policy.may_manage_commission(actor, commission.id),
-            "Only the secretariat and the secretary-general remove members of a commission.",
+            policy.may_change_commission_member(actor, commission.id, commission.members.get(user_id), None),
+            MANAGE_STAFF,
         )
-        commission.remove_member(user_id, actor=actor.id, command_id=command_id)
+        commission.remove_member(
+            user_id, actor=actor.id, command_id=command_id, rationale=clean_rationale(rationale)
+        )
         return Outcome(commission, data={"user_id": user_id})
 
     @command("commission.change_member_role")
@@ -281,14 +291,24 @@ class CommissionUseCases(EventStoreApplication):
         commission_id: UUID,
         user_id: str,
         role: str,
+        rationale: str = "",
         expected_version: int | None = None,
     ) -> Outcome:
         commission = self.load(Commission, as_uuid(commission_id, "commission_id"), expected_version)
+        given = check_role(role, COMMISSION_ROLES)
         require(
-            policy.may_manage_commission(actor, commission.id),
-            "Only the secretariat and the secretary-general change roles in a commission.",
+            policy.may_change_commission_member(
+                actor, commission.id, commission.members.get(user_id), given.value
+            ),
+            MANAGE_STAFF,
         )
         commission.change_member_role(
-            user_id, check_role(role, COMMISSION_ROLES), actor=actor.id, command_id=command_id
+            user_id, given, actor=actor.id, command_id=command_id, rationale=clean_rationale(rationale)
         )
         return Outcome(commission, data={"user_id": user_id})
+
+
+MANAGE_STAFF = (
+    "Managing a commission's staff needs the role secretary_general of this commission "
+    "or the secretariat; giving or taking the role secretary_general is the secretariat's."
+)

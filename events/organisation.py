@@ -11,7 +11,7 @@ from events.application import EventStoreApplication
 from events.base import Outcome, TawasulAggregate, command, require
 from events.errors import AlreadyExists
 from events.ids import organisation_id
-from events.membership import MembershipRules, check_role
+from events.membership import MembershipRules, check_role, clean_rationale
 from events.roles import ORGANISATION_ROLES, Actor
 from events.text import NAME_MAX, clean_localized, clean_text
 
@@ -26,15 +26,19 @@ class Organisation(MembershipRules, TawasulAggregate):
         self.members: dict[str, str] = {}
 
     @event("MemberJoined")
-    def _member_joined(self, user_id: str, role: str, actor: str, command_id: str) -> None:
+    def _member_joined(
+        self, user_id: str, role: str, actor: str, command_id: str, rationale: str = ""
+    ) -> None:
         self.members[user_id] = role
 
     @event("MemberLeft")
-    def _member_left(self, user_id: str, actor: str, command_id: str) -> None:
+    def _member_left(self, user_id: str, actor: str, command_id: str, rationale: str = "") -> None:
         del self.members[user_id]
 
     @event("MemberRoleChanged")
-    def _member_role_changed(self, user_id: str, role: str, actor: str, command_id: str) -> None:
+    def _member_role_changed(
+        self, user_id: str, role: str, actor: str, command_id: str, rationale: str = ""
+    ) -> None:
         self.members[user_id] = role
 
 
@@ -59,7 +63,9 @@ class OrganisationUseCases(EventStoreApplication):
         return self.load(Organisation, organisation_id())
 
     @command("organisation.add_member")
-    def add_organisation_member(self, actor: Actor, *, command_id: str, user_id: str, role: str) -> Outcome:
+    def add_organisation_member(
+        self, actor: Actor, *, command_id: str, user_id: str, role: str, rationale: str = ""
+    ) -> Outcome:
         require(policy.may_manage_organisation(actor), "Only the secretariat adds its members.")
         organisation = self.organisation()
         organisation.add_member(
@@ -67,23 +73,32 @@ class OrganisationUseCases(EventStoreApplication):
             check_role(role, ORGANISATION_ROLES),
             actor=actor.id,
             command_id=command_id,
+            rationale=clean_rationale(rationale),
         )
         return Outcome(organisation, data={"user_id": user_id})
 
     @command("organisation.remove_member")
-    def remove_organisation_member(self, actor: Actor, *, command_id: str, user_id: str) -> Outcome:
+    def remove_organisation_member(
+        self, actor: Actor, *, command_id: str, user_id: str, rationale: str = ""
+    ) -> Outcome:
         require(policy.may_manage_organisation(actor), "Only the secretariat removes its members.")
         organisation = self.organisation()
-        organisation.remove_member(user_id, actor=actor.id, command_id=command_id)
+        organisation.remove_member(
+            user_id, actor=actor.id, command_id=command_id, rationale=clean_rationale(rationale)
+        )
         return Outcome(organisation, data={"user_id": user_id})
 
     @command("organisation.change_member_role")
     def change_organisation_member_role(
-        self, actor: Actor, *, command_id: str, user_id: str, role: str
+        self, actor: Actor, *, command_id: str, user_id: str, role: str, rationale: str = ""
     ) -> Outcome:
         require(policy.may_manage_organisation(actor), "Only the secretariat changes roles.")
         organisation = self.organisation()
         organisation.change_member_role(
-            user_id, check_role(role, ORGANISATION_ROLES), actor=actor.id, command_id=command_id
+            user_id,
+            check_role(role, ORGANISATION_ROLES),
+            actor=actor.id,
+            command_id=command_id,
+            rationale=clean_rationale(rationale),
         )
         return Outcome(organisation, data={"user_id": user_id})

@@ -17,6 +17,7 @@ from events.comments import Comment, CommentUseCases
 from events.commissions import Commission, CommissionUseCases
 from events.documents import Document
 from events.files import ContentStore
+from events.invitations import Invitation, InvitationUseCases
 from events.organisation import Organisation, OrganisationUseCases
 from events.partners import Partner, PartnerUseCases
 from events.partnerships import Proposal, ProposalUseCases
@@ -34,6 +35,7 @@ AGGREGATE_CLASSES = (
     Message,
     Comment,
     Document,
+    Invitation,
 )
 KINDS = {cls.KIND: cls for cls in AGGREGATE_CLASSES}
 
@@ -46,6 +48,7 @@ class Tawasul(
     ProposalUseCases,
     WorkspaceUseCases,
     CommentUseCases,
+    InvitationUseCases,
 ):
     """Every use case of the platform, on one event store with one global order."""
 

@@ -5,11 +5,16 @@ about the resource (its commission, its members, its state). events/ calls the
 write rules inside use cases; api/, realtime/ and web/ call the read rules to
 filter what they show. Nothing here touches the database.
 
-The rules, in short:
-- the secretariat keeps the directory, reviews and decides proposals, and may
-  work in every workspace;
+A person may hold several memberships (events/roles.py); a rule asks whether
+any of them grants the right, so a role held in one body never takes away what
+another one gives. The rules, in short (docs/security.md has the whole table):
+- the secretariat keeps the directory, reviews and decides proposals, manages
+  the organisation's roles and may work in every workspace;
 - a commission's secretary-general and staff write for their own commission;
-  the secretary-general also manages its members;
+  only its secretary-general (and the secretariat) manages its staff;
+- a partner's managers manage its members and profile and decide what it
+  shares with each affiliated commission; an affiliation, asked by the
+  commission and accepted by the partner, gives nothing private by itself;
 - partner members work only in the workspaces they belong to;
 - auditors read everything, including history, and write nothing;
 - the public reads published content only.
@@ -19,64 +24,158 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from enum import StrEnum
 from uuid import UUID
 
-from events.roles import COMMISSION_ROLES, Actor, Role
+from events.roles import Actor, Role
+
+
+class Right(StrEnum):
+    """What a partner institution may share with a commission it is affiliated with.
+
+    An affiliation alone gives the commission nothing private: the partner's
+    managers grant each right (events.partners.Partner.grant)."""
+
+    DOCUMENTS = "documents"  # read and add the partner's internal documents
+    MEMBERS = "members"  # see its members; its secretary-general manages them
+    PROFILE = "profile"  # edit its public profile
+
+
+def is_platform(actor: Actor) -> bool:
+    return actor.holds(Role.SYSTEM)
+
+
+def is_secretariat(actor: Actor) -> bool:
+    """The secretariat, or the platform acting for it (bootstrap, demo seed)."""
+    return actor.holds(Role.SECRETARIAT) or actor.holds(Role.SYSTEM)
+
 
 # --- the organisation and its directory ----------------------------------------------
 
 
 def may_bootstrap(actor: Actor) -> bool:
     """Register the host organisation itself (first start, demo seed)."""
-    return actor.role is Role.SYSTEM
+    return is_platform(actor)
 
 
 def may_manage_organisation(actor: Actor) -> bool:
     """Add or remove secretariat members and auditors."""
-    return actor.role in {Role.SECRETARIAT, Role.SYSTEM}
+    return is_secretariat(actor)
 
 
 def may_register_commission(actor: Actor) -> bool:
-    return actor.role in {Role.SECRETARIAT, Role.SYSTEM}
+    return is_secretariat(actor)
 
 
 def may_manage_commission(actor: Actor, commission_id: UUID) -> bool:
-    """Edit the profile, invite and remove members, change their roles."""
-    return actor.role in {Role.SECRETARIAT, Role.SYSTEM} or (
-        actor.role is Role.SECRETARY_GENERAL and actor.commission_id == commission_id
-    )
+    """Edit the profile, add and remove staff, change their roles: the secretariat
+    and the commission's own secretary-general, nobody else."""
+    return is_secretariat(actor) or actor.manages_commission(commission_id)
+
+
+def may_change_commission_member(
+    actor: Actor, commission_id: UUID, role_held: str | None, role_given: str | None
+) -> bool:
+    """Add, remove or re-role one person in a commission. The role of secretary-general
+    (giving it, or taking it away) is the secretariat's, like an appointment; other
+    changes are the commission's managers'."""
+    sg = Role.SECRETARY_GENERAL.value
+    if sg in {role_held, role_given}:
+        return may_appoint_secretary_general(actor)
+    return may_manage_commission(actor, commission_id)
 
 
 def may_appoint_secretary_general(actor: Actor) -> bool:
-    return actor.role in {Role.SECRETARIAT, Role.SYSTEM}
+    """Name a secretary-general (also: give anyone that role inside a commission)."""
+    return is_secretariat(actor)
 
 
 def may_register_partner(actor: Actor, commission_id: UUID | None) -> bool:
-    return actor.role in {Role.SECRETARIAT, Role.SYSTEM} or actor.belongs_to_commission(
-        commission_id
+    return is_secretariat(actor) or actor.belongs_to_commission(commission_id)
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerFacts:
+    """What the rules need to know of a partner institution.
+
+    ``commission_ids``: the commissions it is affiliated with (accepted on both sides);
+    ``grants``: (commission, right) pairs the partner shares."""
+
+    partner_id: UUID
+    commission_ids: frozenset[UUID] = frozenset()
+    grants: frozenset[tuple[UUID, str]] = frozenset()
+
+    def granted(self, right: Right) -> frozenset[UUID]:
+        """The affiliated commissions this partner shares ``right`` with."""
+        return frozenset(c for c, r in self.grants if r == right and c in self.commission_ids)
+
+
+def _commission_granted(actor: Actor, partner: PartnerFacts, right: Right) -> bool:
+    return any(actor.belongs_to_commission(c) for c in partner.granted(right))
+
+
+def may_manage_partner_members(actor: Actor, partner: PartnerFacts) -> bool:
+    """Add and remove a partner's members and change their roles: the secretariat,
+    the partner's own managers, and the secretary-general of an affiliated commission
+    the partner shares its members with."""
+    return (
+        is_secretariat(actor)
+        or actor.manages_partner(partner.partner_id)
+        or any(actor.manages_commission(c) for c in partner.granted(Right.MEMBERS))
     )
 
 
-def may_manage_partner(actor: Actor, partner_id: UUID, commission_ids: Collection[UUID]) -> bool:
-    """Edit a partner's profile and members: the secretariat, staff of an affiliated
-    commission, and the partner's own members (profile only, see may_edit_partner_profile)."""
-    if actor.role in {Role.SECRETARIAT, Role.SYSTEM}:
-        return True
-    return actor.role in COMMISSION_ROLES and actor.commission_id in commission_ids
-
-
-def may_edit_partner_profile(
-    actor: Actor, partner_id: UUID, commission_ids: Collection[UUID]
-) -> bool:
-    return may_manage_partner(actor, partner_id, commission_ids) or (
-        actor.role is Role.PARTNER and actor.partner_id == partner_id
+def may_edit_partner_profile(actor: Actor, partner: PartnerFacts) -> bool:
+    return (
+        is_secretariat(actor)
+        or actor.manages_partner(partner.partner_id)
+        or _commission_granted(actor, partner, Right.PROFILE)
     )
 
 
-def may_affiliate_partner(actor: Actor, commission_id: UUID) -> bool:
-    return actor.role in {Role.SECRETARIAT, Role.SYSTEM} or actor.belongs_to_commission(
-        commission_id
+def may_read_partner_internals(actor: Actor, partner: PartnerFacts) -> bool:
+    """Its internal documents: its own members, the organisation, and the
+    commissions it shares its documents with."""
+    return (
+        may_read_everything(actor)
+        or actor.belongs_to_partner(partner.partner_id)
+        or _commission_granted(actor, partner, Right.DOCUMENTS)
     )
+
+
+def may_read_partner_members(actor: Actor, partner: PartnerFacts) -> bool:
+    return (
+        may_read_everything(actor)
+        or actor.belongs_to_partner(partner.partner_id)
+        or _commission_granted(actor, partner, Right.MEMBERS)
+    )
+
+
+def may_affiliate_partner(actor: Actor) -> bool:
+    """Affiliate directly, without a request: the secretariat, who keeps the directory."""
+    return is_secretariat(actor)
+
+
+def may_request_affiliation(actor: Actor, commission_id: UUID) -> bool:
+    """Ask a partner to affiliate with a commission: that commission's people."""
+    return is_secretariat(actor) or actor.belongs_to_commission(commission_id)
+
+
+def may_answer_affiliation(actor: Actor, partner: PartnerFacts) -> bool:
+    """Accept or decline a commission's request: the partner's managers or the secretariat."""
+    return is_secretariat(actor) or actor.manages_partner(partner.partner_id)
+
+
+def may_end_affiliation(actor: Actor, partner: PartnerFacts, commission_id: UUID) -> bool:
+    """Either side may end an affiliation: the partner's managers, the commission's
+    secretary-general, the secretariat."""
+    return may_answer_affiliation(actor, partner) or actor.manages_commission(commission_id)
+
+
+def may_share(actor: Actor, partner: PartnerFacts) -> bool:
+    """Grant or revoke what a partner shares with a commission: the partner itself
+    (its managers) decides, and the platform when it migrates data."""
+    return is_platform(actor) or actor.manages_partner(partner.partner_id)
 
 
 # --- commission updates ------------------------------------------------------------------
@@ -84,15 +183,11 @@ def may_affiliate_partner(actor: Actor, commission_id: UUID) -> bool:
 
 def may_write_updates(actor: Actor, commission_id: UUID) -> bool:
     """Draft, revise, publish and withdraw the updates of a commission."""
-    return actor.role is Role.SYSTEM or actor.belongs_to_commission(commission_id)
+    return is_platform(actor) or actor.belongs_to_commission(commission_id)
 
 
 def may_read_update(actor: Actor, commission_id: UUID, published: bool) -> bool:
-    return (
-        published
-        or actor.role in {Role.SECRETARIAT, Role.AUDITOR, Role.SYSTEM}
-        or actor.belongs_to_commission(commission_id)
-    )
+    return published or may_read_everything(actor) or actor.belongs_to_commission(commission_id)
 
 
 # --- partnership proposals ------------------------------------------------------------------
@@ -100,19 +195,19 @@ def may_read_update(actor: Actor, commission_id: UUID, published: bool) -> bool:
 
 def may_propose(actor: Actor, commission_id: UUID) -> bool:
     """Submit, revise and withdraw a commission's proposals."""
-    return actor.role is Role.SYSTEM or actor.belongs_to_commission(commission_id)
+    return is_platform(actor) or actor.belongs_to_commission(commission_id)
 
 
 def may_decide_proposals(actor: Actor) -> bool:
     """Start review, accept, reject, conclude."""
-    return actor.role in {Role.SECRETARIAT, Role.SYSTEM}
+    return is_secretariat(actor)
 
 
-def may_read_proposal(actor: Actor, commission_id: UUID, partner_ids: Collection[UUID]) -> bool:
+def may_read_proposal(actor: Actor, commission_id: UUID | None, partner_ids: Collection[UUID]) -> bool:
     return (
-        actor.role in {Role.SECRETARIAT, Role.AUDITOR, Role.SYSTEM}
+        may_read_everything(actor)
         or actor.belongs_to_commission(commission_id)
-        or (actor.role is Role.PARTNER and actor.partner_id in partner_ids)
+        or any(actor.belongs_to_partner(p) for p in partner_ids)
     )
 
 
@@ -120,30 +215,26 @@ def may_read_proposal(actor: Actor, commission_id: UUID, partner_ids: Collection
 
 
 def may_create_workspace(actor: Actor) -> bool:
-    return actor.role in {Role.SECRETARIAT, Role.SECRETARY_GENERAL, Role.STAFF, Role.SYSTEM}
+    return is_secretariat(actor) or bool(actor.commission_ids)
 
 
 def may_manage_workspace(actor: Actor, commission_id: UUID | None, created_by: str) -> bool:
     """Add and remove members, archive: its creator, the secretariat, the owning
     commission's secretary-general."""
     return (
-        actor.role in {Role.SECRETARIAT, Role.SYSTEM}
-        or actor.id == created_by
-        or (actor.role is Role.SECRETARY_GENERAL and actor.commission_id == commission_id)
+        is_secretariat(actor)
+        or (actor.is_authenticated and actor.id == created_by)
+        or actor.manages_commission(commission_id)
     )
 
 
 def may_take_part(actor: Actor, member_ids: Collection[str]) -> bool:
     """Start threads, post messages, comment and upload in a workspace."""
-    return actor.role is Role.SYSTEM or (
-        actor.role is not Role.AUDITOR and actor.is_authenticated and actor.id in member_ids
-    )
+    return is_platform(actor) or (may_write(actor) and actor.id in member_ids)
 
 
 def may_read_workspace(actor: Actor, member_ids: Collection[str]) -> bool:
-    return actor.role in {Role.SECRETARIAT, Role.AUDITOR, Role.SYSTEM} or (
-        actor.is_authenticated and actor.id in member_ids
-    )
+    return may_read_everything(actor) or (actor.is_authenticated and actor.id in member_ids)
 
 
 def may_moderate_workspace(actor: Actor, commission_id: UUID | None, created_by: str) -> bool:
@@ -156,7 +247,7 @@ def may_moderate_workspace(actor: Actor, commission_id: UUID | None, created_by:
 
 def may_change_own_writing(actor: Actor, author_id: str) -> bool:
     """Edit or retract a message or comment: its author only."""
-    return actor.is_authenticated and actor.role is not Role.AUDITOR and actor.id == author_id
+    return may_write(actor) and actor.id == author_id
 
 
 # --- reading across the platform ------------------------------------------------------------------
@@ -164,12 +255,12 @@ def may_change_own_writing(actor: Actor, author_id: str) -> bool:
 
 def may_read_everything(actor: Actor) -> bool:
     """The secretariat's feed:all and the auditors' view."""
-    return actor.role in {Role.SECRETARIAT, Role.AUDITOR, Role.SYSTEM}
+    return is_secretariat(actor) or actor.holds(Role.AUDITOR)
 
 
 def may_read_history(actor: Actor) -> bool:
     """Audit history, as-of states, replays."""
-    return actor.role in {Role.AUDITOR, Role.SECRETARIAT, Role.SYSTEM}
+    return may_read_everything(actor)
 
 
 def may_read_commission_internals(actor: Actor, commission_id: UUID) -> bool:
@@ -178,8 +269,11 @@ def may_read_commission_internals(actor: Actor, commission_id: UUID) -> bool:
 
 
 def may_write(actor: Actor) -> bool:
-    """Auditors and the public never write."""
-    return actor.is_authenticated and actor.role is not Role.AUDITOR
+    """The public never writes; an auditor's membership grants reading only, so a
+    person writes through some other membership they hold (or as the platform)."""
+    return is_platform(actor) or (
+        actor.is_authenticated and any(role is not Role.AUDITOR for role in actor.roles)
+    )
 
 
 # --- resources that comments and documents attach to ------------------------------------
@@ -191,7 +285,8 @@ class ResourceFacts:
 
     kind: commission, partner, update, proposal, workspace or document.
     public: readable by anyone (a commission, a partner, a published update,
-    a public document of one of those).
+    a public document of one of those). For a partner, ``commission_ids`` are its
+    affiliated commissions and ``grants`` what it shares with each.
     """
 
     kind: str
@@ -202,6 +297,11 @@ class ResourceFacts:
     member_ids: frozenset[str] = frozenset()
     created_by: str = ""
     public: bool = False
+    grants: frozenset[tuple[UUID, str]] = frozenset()
+
+    def partner(self) -> PartnerFacts:
+        assert self.partner_id is not None, "only a partner resource has partner facts"
+        return PartnerFacts(self.partner_id, self.commission_ids, self.grants)
 
 
 def may_read_resource(actor: Actor, facts: ResourceFacts) -> bool:
@@ -210,18 +310,18 @@ def may_read_resource(actor: Actor, facts: ResourceFacts) -> bool:
     if facts.kind == "workspace":
         return may_read_workspace(actor, facts.member_ids)
     if facts.kind == "proposal":
-        return may_read_proposal(actor, facts.commission_id, facts.partner_ids)  # type: ignore[arg-type]
+        return may_read_proposal(actor, facts.commission_id, facts.partner_ids)
     if facts.kind == "partner":
-        return (actor.role is Role.PARTNER and actor.partner_id == facts.partner_id) or (
-            actor.role in COMMISSION_ROLES and actor.commission_id in facts.commission_ids
-        )
+        return may_read_partner_internals(actor, facts.partner())
     return actor.belongs_to_commission(facts.commission_id)
 
 
 def may_comment_on(actor: Actor, facts: ResourceFacts) -> bool:
     """Anyone who may read a resource and may write comments on it; the public reads only."""
+    if is_platform(actor):
+        return True
     if not may_write(actor):
-        return actor.role is Role.SYSTEM
+        return False
     if facts.kind == "workspace":
         return may_take_part(actor, facts.member_ids)
     return may_read_resource(actor, facts)
@@ -229,8 +329,10 @@ def may_comment_on(actor: Actor, facts: ResourceFacts) -> bool:
 
 def may_upload_to(actor: Actor, facts: ResourceFacts) -> bool:
     """Add documents (and versions) to a resource."""
-    if actor.role is Role.SYSTEM:
+    if is_platform(actor):
         return True
+    if not may_write(actor):
+        return False
     if facts.kind == "workspace":
         return may_take_part(actor, facts.member_ids)
     if facts.kind == "proposal":
@@ -238,8 +340,11 @@ def may_upload_to(actor: Actor, facts: ResourceFacts) -> bool:
             facts.commission_id is not None and may_propose(actor, facts.commission_id)
         )
     if facts.kind == "partner":
-        return facts.partner_id is not None and may_edit_partner_profile(
-            actor, facts.partner_id, facts.commission_ids
+        partner = facts.partner()
+        return (
+            is_secretariat(actor)
+            or actor.belongs_to_partner(partner.partner_id)
+            or _commission_granted(actor, partner, Right.DOCUMENTS)
         )
     # commission and update
     return facts.commission_id is not None and may_write_updates(actor, facts.commission_id)
@@ -257,15 +362,17 @@ def may_publish_documents(facts: ResourceFacts) -> bool:
 class ReadScope:
     """What an actor may read beyond public content, as facts a list query can filter by.
 
-    projections/queries.py turns it into database filters; the object rules above
-    decide the same for one object (tests check that the two agree).
+    projections/queries/ turns it into database filters; the object rules above
+    decide the same for one object (tests check that the two agree). Partners that
+    share their documents with one of ``commission_ids`` are found by the query
+    from the affiliations read model.
     """
 
     everything: bool = False
-    # Internals (drafts, proposals, internal documents, the feed) of this commission.
-    commission_id: UUID | None = None
-    # Proposals naming, and internal documents of, this partner institution.
-    partner_id: UUID | None = None
+    # Internals (drafts, proposals, internal documents, the feed) of these commissions.
+    commission_ids: frozenset[UUID] = frozenset()
+    # Proposals naming, and internal documents of, these partner institutions.
+    partner_ids: frozenset[UUID] = frozenset()
     # Workspaces this person is a member of.
     user_id: str | None = None
 
@@ -276,8 +383,8 @@ def read_scope(actor: Actor) -> ReadScope:
     if not actor.is_authenticated:
         return ReadScope()
     return ReadScope(
-        commission_id=actor.commission_id if actor.role in COMMISSION_ROLES else None,
-        partner_id=actor.partner_id if actor.role is Role.PARTNER else None,
+        commission_ids=frozenset(actor.commission_ids),
+        partner_ids=frozenset(actor.partner_ids),
         user_id=actor.id,
     )
 
@@ -313,14 +420,14 @@ def may_read_earlier_texts(actor: Actor, retracted: bool) -> bool:
 
 
 def may_invite(
-    actor: Actor, scope: str, scope_id: UUID, partner_commission_ids: Collection[UUID] = ()
+    actor: Actor, scope: str, scope_id: UUID, role: str, partner: PartnerFacts | None = None
 ) -> bool:
     """Invite someone by e-mail to join the organisation (secretariat, auditors), a
-    commission, or a partner institution: whoever may add such a member."""
+    commission, or a partner institution: whoever may add such a member with that role."""
     if scope == "organisation":
         return may_manage_organisation(actor)
     if scope == "commission":
-        return may_manage_commission(actor, scope_id)
+        return may_change_commission_member(actor, scope_id, None, role)
     if scope == "partner":
-        return may_manage_partner(actor, scope_id, partner_commission_ids)
+        return partner is not None and may_manage_partner_members(actor, partner)
     return False

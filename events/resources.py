@@ -32,6 +32,7 @@ def facts_of(aggregate: TawasulAggregate) -> ResourceFacts:
             kind="partner",
             partner_id=aggregate.id,
             commission_ids=frozenset(aggregate.commission_ids),
+            grants=aggregate.facts.grants,
             public=True,
         )
     if isinstance(aggregate, CommissionUpdate):

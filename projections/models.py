@@ -8,6 +8,7 @@ its queries in projections/queries.py need.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import models
@@ -29,9 +30,11 @@ class ProjectionPosition(models.Model):
 
 
 class Membership(models.Model):
-    """Where a person belongs and with which role (from the membership events)."""
+    """One role a person holds in one body (from the membership events). A person
+    holds any number: staff of a commission, manager of a partner, auditor..."""
 
-    user_id = models.CharField(max_length=64, primary_key=True)
+    key = models.CharField(max_length=110, primary_key=True)  # "<user>:<scope id>"
+    user_id = models.CharField(max_length=64)
     scope = models.CharField(max_length=16)  # organisation, commission, partner
     scope_id = models.UUIDField()
     role = models.CharField(max_length=32)
@@ -40,7 +43,14 @@ class Membership(models.Model):
 
     class Meta:
         db_table = "rm_membership"
-        indexes = [models.Index(fields=["scope", "scope_id"], name="membership_scope")]
+        indexes = [
+            models.Index(fields=["scope", "scope_id"], name="membership_scope"),
+            models.Index(fields=["user_id", "since"], name="membership_user"),
+        ]
+
+    @staticmethod
+    def key_of(user_id: str, scope_id: Any) -> str:
+        return f"{user_id}:{scope_id}"
 
 
 # --- directory --------------------------------------------------------------------------------
@@ -71,7 +81,9 @@ class PartnerEntry(models.Model):
     name = models.JSONField()
     search_text = models.TextField()
     profile = models.JSONField(default=dict)
-    commission_ids = models.JSONField(default=list)
+    commission_ids = models.JSONField(default=list)  # accepted affiliations
+    grants = models.JSONField(default=dict)  # commission id -> rights it is granted
+    registration_command = models.CharField(max_length=128, blank=True)
     member_count = models.IntegerField(default=0)
     registered_at = models.DateTimeField()
     updated_at = models.DateTimeField()
@@ -87,10 +99,19 @@ class PartnerEntry(models.Model):
 
 
 class PartnerAffiliation(models.Model):
+    """A partner and a commission: requested by the commission, then accepted (or
+    declined, or ended: the row is then gone), with what the partner shares with it."""
+
     key = models.CharField(max_length=80, primary_key=True)  # "<partner>:<commission>"
     partner_id = models.UUIDField()
     commission_id = models.UUIDField(db_index=True)
     since = models.DateTimeField()
+    state = models.CharField(max_length=16, default="accepted")  # requested, accepted
+    requested_by = models.CharField(max_length=64, blank=True)
+    rationale = models.TextField(blank=True)
+    shares_documents = models.BooleanField(default=False)
+    shares_members = models.BooleanField(default=False)
+    shares_profile = models.BooleanField(default=False)
 
     class Meta:
         db_table = "rm_partner_affiliation"
@@ -436,3 +457,41 @@ class DecisionSubject(models.Model):
 
     class Meta:
         db_table = "rm_decision_subject"
+
+
+class InvitationEntry(models.Model):
+    """An invitation to join the organisation, a commission or a partner, as its events
+    left it (events.invitations). Only the SHA-256 of the link's token is kept."""
+
+    id = models.UUIDField(primary_key=True)
+    email = models.CharField(max_length=254)
+    token_hash = models.CharField(max_length=64, unique=True)
+    scope = models.CharField(max_length=16)
+    scope_id = models.UUIDField()
+    role = models.CharField(max_length=32)
+    language = models.CharField(max_length=2)
+    invited_by = models.CharField(max_length=64)
+    rationale = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True)
+    accepted_user_id = models.CharField(max_length=64, blank=True)
+    revoked_at = models.DateTimeField(null=True)
+    version = models.IntegerField()
+    position = models.BigIntegerField()
+
+    class Meta:
+        db_table = "rm_invitation"
+        indexes = [
+            models.Index(fields=["invited_by", "-created_at"], name="rm_invitation_inviter"),
+            models.Index(fields=["scope", "scope_id", "-created_at"], name="rm_invitation_scope"),
+        ]
+
+    def state(self, now: dt.datetime | None = None) -> str:
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at <= (now or dt.datetime.now(dt.UTC)):
+            return "expired"
+        return "pending"

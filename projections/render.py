@@ -49,6 +49,26 @@ def partner(entry: m.PartnerEntry) -> dict[str, Any]:
     }
 
 
+def affiliation(entry: m.PartnerAffiliation) -> dict[str, Any]:
+    rights = [
+        right
+        for right, shared in (
+            ("documents", entry.shares_documents),
+            ("members", entry.shares_members),
+            ("profile", entry.shares_profile),
+        )
+        if shared
+    ]
+    return {
+        "commission_id": str(entry.commission_id),
+        "state": entry.state,
+        "since": _iso(entry.since),
+        "requested_by": entry.requested_by,
+        "rationale": entry.rationale,
+        "rights": rights,
+    }
+
+
 def update(entry: m.UpdateEntry) -> dict[str, Any]:
     return {
         "id": str(entry.id),

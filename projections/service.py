@@ -83,4 +83,3 @@ def wait_for(position: int, timeout: float = 2.0) -> bool:
             return False
         time.sleep(pause)
         pause = min(pause * 2, 0.05)
-

@@ -173,9 +173,7 @@ def insert(model: type[models.Model], new: list[models.Model], alias: str) -> No
     shape = _shape(model, connection)
     getters = _getters(shape.fields)
     table, columns = shape.table, shape.columns
-    with connection.cursor() as cursor, cursor.cursor.copy(
-        f"COPY {table} ({columns}) FROM STDIN"
-    ) as copy:
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
         for row in new:
             copy.write_row([get(row) for get in getters])
 
@@ -253,6 +251,6 @@ def update(model: type[models.Model], dirty: list[models.Model], alias: str) -> 
         model._default_manager.using(alias).bulk_update(dirty, names, batch_size=UPDATE_CHUNK)
         return
     for start in range(0, len(dirty), UPDATE_CHUNK):
-        sql, params = _update_values(model, dirty[start:start + UPDATE_CHUNK], connection)
+        sql, params = _update_values(model, dirty[start : start + UPDATE_CHUNK], connection)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)

@@ -48,25 +48,25 @@ def build_world(app: Tawasul) -> World:
     app.add_commission_member(
         system, command_id=cid(), commission_id=tn, user_id="u-sg-tn", role="secretary_general"
     )
-    staff_tn = Actor("u-staff-tn", Role.STAFF, commission_id=tn)
+    staff_tn = Actor.holding("u-staff-tn", Role.STAFF, commission_id=tn)
     partner = app.register_partner(
         staff_tn, command_id=cid(), kind="school", country="TN", name={"ar": "مدرسة"}, commission_id=tn
     )
-    app.add_partner_member(staff_tn, command_id=cid(), partner_id=partner.id, user_id="u-partner-tn")
-    partner_tn = Actor("u-partner-tn", Role.PARTNER, partner_id=partner.id)
+    app.add_partner_member(Actor.system(), command_id=cid(), partner_id=partner.id, user_id="u-partner-tn")
+    partner_tn = Actor.holding("u-partner-tn", Role.PARTNER, partner_id=partner.id)
     workspace = app.create_workspace(staff_tn, command_id=cid(), name="Digital education", commission_id=tn)
     app.add_workspace_member(staff_tn, command_id=cid(), workspace_id=workspace.id, user_id="u-partner-tn")
     thread = app.start_thread(staff_tn, command_id=cid(), workspace_id=workspace.id, title="Kickoff")
     return World(
         app=app,
         system=system,
-        secretariat=Actor("u-secretariat", Role.SECRETARIAT),
-        auditor=Actor("u-auditor", Role.AUDITOR),
+        secretariat=Actor.holding("u-secretariat", Role.SECRETARIAT),
+        auditor=Actor.holding("u-auditor", Role.AUDITOR),
         tn=tn,
         ma=ma,
         staff_tn=staff_tn,
-        staff_ma=Actor("u-staff-ma", Role.STAFF, commission_id=ma),
-        sg_tn=Actor("u-sg-tn", Role.SECRETARY_GENERAL, commission_id=tn),
+        staff_ma=Actor.holding("u-staff-ma", Role.STAFF, commission_id=ma),
+        sg_tn=Actor.holding("u-sg-tn", Role.SECRETARY_GENERAL, commission_id=tn),
         partner_tn=partner_tn,
         partner_id=partner.id,
         workspace_id=workspace.id,

@@ -198,9 +198,9 @@ def system() -> Actor:
 
 @pytest.fixture
 def secretariat() -> Actor:
-    return Actor("u-secretariat", Role.SECRETARIAT)
+    return Actor.holding("u-secretariat", Role.SECRETARIAT)
 
 
 @pytest.fixture
 def auditor() -> Actor:
-    return Actor("u-auditor", Role.AUDITOR)
+    return Actor.holding("u-auditor", Role.AUDITOR)

@@ -121,18 +121,31 @@ def _start(env: Mapping[str, str], logs: Path, name: str, arguments: list[str]) 
     logs.mkdir(parents=True, exist_ok=True)
     with open(logs / f"{name}.log", "ab") as log:
         return subprocess.Popen(
-            [sys.executable, "-m", "core.cli", *arguments], env={**env, "PYTHONPATH": str(ROOT)},
-            stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
+            [sys.executable, "-m", "core.cli", *arguments],
+            env={**env, "PYTHONPATH": str(ROOT)},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
         )
 
 
-def start_daphne(env: Mapping[str, str], logs: Path, name: str = "daphne", *, port: int | None = None,
-                 timeout: float = 90.0) -> Service:
+def start_daphne(
+    env: Mapping[str, str],
+    logs: Path,
+    name: str = "daphne",
+    *,
+    port: int | None = None,
+    timeout: float = 90.0,
+) -> Service:
     """`tawasul serve` (Daphne, no projector of its own, no seed) on a free port; returns
     once it listens."""
     port = port or free_port()
-    process = _start({**env, "TAWASUL_PROJECTOR": "external"}, logs, name,
-                     ["serve", "--no-seed", "--host", "127.0.0.1", "--port", str(port)])
+    process = _start(
+        {**env, "TAWASUL_PROJECTOR": "external"},
+        logs,
+        name,
+        ["serve", "--no-seed", "--host", "127.0.0.1", "--port", str(port)],
+    )
     service = Service(name, process, logs / f"{name}.log", port)
     try:
         wait_for_port(port, process, timeout, service.log)
@@ -165,8 +178,13 @@ def tawasul(
 ) -> subprocess.CompletedProcess[str]:
     """One `tawasul` command on ``env``, its output captured."""
     return subprocess.run(
-        [sys.executable, "-m", "core.cli", *arguments], env={**env, "PYTHONPATH": str(ROOT)}, cwd=ROOT,
-        capture_output=True, text=True, timeout=timeout, check=False,
+        [sys.executable, "-m", "core.cli", *arguments],
+        env={**env, "PYTHONPATH": str(ROOT)},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
     )
 
 
@@ -180,8 +198,10 @@ def database_url(name: str, *, host: str = "127.0.0.1", port: int = 5432, user: 
 def dsn_of(url: str) -> str:
     """The libpq DSN of a postgres:// URL."""
     parts = urlsplit(url)
-    dsn = f"host={parts.hostname or '127.0.0.1'} port={parts.port or 5432} " \
-          f"user={parts.username or 'postgres'} dbname={parts.path.lstrip('/')}"
+    dsn = (
+        f"host={parts.hostname or '127.0.0.1'} port={parts.port or 5432} "
+        f"user={parts.username or 'postgres'} dbname={parts.path.lstrip('/')}"
+    )
     return f"{dsn} password={parts.password}" if parts.password else dsn
 
 
@@ -225,15 +245,28 @@ def wait_until_projected(database: str, head: int, timeout: float) -> float:
         time.sleep(0.05)
 
 
-def service_env(database: str, *, redis_url: str | None = None, var_dir: Path | None = None,
-                extra: Mapping[str, str] | None = None) -> dict[str, str]:
+def service_env(
+    database: str,
+    *,
+    redis_url: str | None = None,
+    var_dir: Path | None = None,
+    extra: Mapping[str, str] | None = None,
+) -> dict[str, str]:
     """The environment of a Tawasul process on ``database`` (and ``redis_url``)."""
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("TAWASUL_", "PYTEST_", "DJANGO_"))}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("TAWASUL_", "PYTEST_", "DJANGO_"))
+    }
     var = var_dir or Path(os.environ.get("TMPDIR", "/tmp")) / f"tawasul-var-{uuid.uuid4().hex[:8]}"
     var.mkdir(parents=True, exist_ok=True)
-    env.update(TAWASUL_DATABASE_URL=database, TAWASUL_VAR_DIR=str(var), TAWASUL_PROJECTOR="external",
-               TAWASUL_LOG_LEVEL="WARNING", DJANGO_SETTINGS_MODULE="core.settings")
+    env.update(
+        TAWASUL_DATABASE_URL=database,
+        TAWASUL_VAR_DIR=str(var),
+        TAWASUL_PROJECTOR="external",
+        TAWASUL_LOG_LEVEL="WARNING",
+        DJANGO_SETTINGS_MODULE="core.settings",
+    )
     if redis_url:
         env["TAWASUL_REDIS_URL"] = redis_url
     env.update(extra or {})
@@ -272,8 +305,13 @@ def populate(env: Mapping[str, str], *, workspaces: int = 1, members: int = 2) -
     account and a token."""
     code = f"from tests.processes import populate_here; populate_here({workspaces}, {members})"
     done = subprocess.run(
-        [sys.executable, "-c", code], env={**env, "PYTHONPATH": str(ROOT)}, cwd=ROOT,
-        capture_output=True, text=True, timeout=300, check=False,
+        [sys.executable, "-c", code],
+        env={**env, "PYTHONPATH": str(ROOT)},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     if done.returncode != 0:
         raise AssertionError(f"populate failed:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
@@ -314,34 +352,56 @@ def populate_here(workspaces: int, members: int) -> None:
     app.register_commission(system, command_id=command(), country="TN", name={"ar": "تونس"})
     tn = commission_id("TN")
     app.add_commission_member(system, command_id=command(), commission_id=tn, user_id=staff, role="staff")
-    creator = Actor(staff, Role.STAFF, commission_id=tn)
+    creator = Actor.holding(staff, Role.STAFF, commission_id=tn)
     # Members belong to a partner school of the commission: a person with no
     # affiliation at all may not take part in a workspace (events/policy.py).
-    partner = app.register_partner(creator, command_id=command(), kind="school", country="TN",
-                                   name={"ar": "مدرسة"}, commission_id=tn)
+    partner = app.register_partner(
+        creator, command_id=command(), kind="school", country="TN", name={"ar": "مدرسة"}, commission_id=tn
+    )
     built = []
     for number in range(workspaces):
-        workspace = app.create_workspace(creator, command_id=command(), name=f"Workspace {number}",
-                                         commission_id=tn)
+        workspace = app.create_workspace(
+            creator, command_id=command(), name=f"Workspace {number}", commission_id=tn
+        )
         people = [staff]
         for member in range(members):
             user = account(f"member-{number}-{member}")
-            app.add_partner_member(creator, command_id=command(), partner_id=partner.id, user_id=user)
+            app.add_partner_member(Actor.system(), command_id=command(), partner_id=partner.id, user_id=user)
             app.add_workspace_member(creator, command_id=command(), workspace_id=workspace.id, user_id=user)
             people.append(user)
-        thread = app.start_thread(creator, command_id=command(), workspace_id=workspace.id,
-                                  title=f"Thread {number}")
+        thread = app.start_thread(
+            creator, command_id=command(), workspace_id=workspace.id, title=f"Thread {number}"
+        )
         built.append({"id": str(workspace.id), "thread": str(thread.id), "members": people})
     head = int(app.recorder.max_notification_id() or 0)
-    print(json.dumps({"secretariat": secretariat, "auditor": auditor, "staff": staff, "commission": str(tn),
-                      "workspaces": built, "tokens": tokens, "head": head}))
+    print(
+        json.dumps(
+            {
+                "secretariat": secretariat,
+                "auditor": auditor,
+                "staff": staff,
+                "commission": str(tn),
+                "workspaces": built,
+                "tokens": tokens,
+                "head": head,
+            }
+        )
+    )
 
 
 # --- HTTP ---------------------------------------------------------------------------------------------
 
 
-def request(base: str, method: str, path: str, *, token: str | None = None, body: Any = None,
-            headers: Mapping[str, str] | None = None, timeout: float = 30) -> tuple[int, dict[str, str], Any]:
+def request(
+    base: str,
+    method: str,
+    path: str,
+    *,
+    token: str | None = None,
+    body: Any = None,
+    headers: Mapping[str, str] | None = None,
+    timeout: float = 30,
+) -> tuple[int, dict[str, str], Any]:
     """One HTTP request: (status, headers with lower-case names, the JSON body or the text)."""
     data = json.dumps(body).encode() if body is not None else None
     sent = {"Accept": "application/json", **(headers or {})}
@@ -391,9 +451,21 @@ class RedisServer:
         log = self.logs / f"redis-{self.starts}.log"
         with open(log, "wb") as out:
             self.process = subprocess.Popen(
-                [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-                 "--appendonly", "no", "--daemonize", "no"],
-                stdout=out, stderr=subprocess.STDOUT,
+                [
+                    self.binary,
+                    "--port",
+                    str(self.port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                    "--daemonize",
+                    "no",
+                ],
+                stdout=out,
+                stderr=subprocess.STDOUT,
             )
         wait_for_port(self.port, self.process, 15, log)
 

@@ -22,7 +22,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("workspaces", reverse("web:workspaces"), _("Workspaces")))
         if policy.may_read_everything(actor) or actor.commission_id:
             items.append(("activity", reverse("web:activity"), _("Activity")))
-        if actor.role in {Role.STAFF, Role.SECRETARY_GENERAL} or policy.may_read_everything(actor):
+        if actor.commission_ids or policy.may_read_everything(actor):
             items.append(("updates", reverse("web:updates"), _("Updates")))
         items.append(("partnerships", reverse("web:partnerships"), _("Partnerships")))
         items.append(("documents", reverse("web:documents"), _("Documents")))

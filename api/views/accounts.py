@@ -18,11 +18,11 @@ from rest_framework.response import Response
 from api import invitations, schema
 from api import serializers as inputs
 from api.conventions import ApiView
-from api.models import Invitation
 from api.problems import Problem
 from events import policy
 from events.roles import Actor
 from projections import queries, service
+from projections.models import InvitationEntry
 
 
 class TokenView(ApiView):
@@ -76,6 +76,16 @@ def me(actor: Actor, user: AbstractUser) -> dict[str, Any]:
         "role": actor.role.value,
         "commission_id": str(commission) if commission else None,
         "partner_id": str(actor.partner_id) if actor.partner_id else None,
+        # Every membership held: a person may be secretariat, commission staff and a
+        # partner's member at once; each grants what its role grants there.
+        "memberships": [
+            {
+                "scope": m.scope.value,
+                "scope_id": str(m.scope_id) if m.scope_id else None,
+                "role": m.role.value,
+            }
+            for m in actor.memberships
+        ],
         # What the client may offer this person (the server decides again on each command).
         "may": {
             "write": policy.may_write(actor),
@@ -112,7 +122,7 @@ class MeView(ApiView):
         return Response(self.show(me(self.actor, user)))
 
 
-def invitation_body(invitation: Invitation) -> dict[str, Any]:
+def invitation_body(invitation: InvitationEntry) -> dict[str, Any]:
     return {
         "id": str(invitation.id),
         "email": invitation.email,
@@ -124,6 +134,7 @@ def invitation_body(invitation: Invitation) -> dict[str, Any]:
         "created_at": invitation.created_at.isoformat(),
         "expires_at": invitation.expires_at.isoformat(),
         "accepted_at": invitation.accepted_at.isoformat() if invitation.accepted_at else None,
+        "rationale": invitation.rationale,
     }
 
 
@@ -134,7 +145,7 @@ class InvitationsView(ApiView):
                    summary="Invitations you sent or may manage")
     def get(self, request: Request) -> Response:
         return self.paginate(
-            invitations.visible_invitations(self.actor), "-created_at", invitation_body
+            queries.visible_invitations(self.actor), ("-created_at", "id"), invitation_body
         )
 
     @extend_schema(request=inputs.InvitationRequest, responses={201: schema.Invitation},
@@ -149,6 +160,8 @@ class InvitationsView(ApiView):
             role=data["role"],
             language=data.get("language") or self.language,
             site=request.build_absolute_uri("/"),
+            command_id=self.command_id(),
+            rationale=data.get("rationale", ""),
         )
         return Response(self.show(invitation_body(sent.invitation)), status=201)
 
@@ -158,7 +171,8 @@ class InvitationRevokeView(ApiView):
 
     @extend_schema(request=None, responses={200: schema.Invitation}, summary="Revoke an invitation")
     def post(self, request: Request, invitation_id: UUID) -> Response:
-        return Response(self.show(invitation_body(invitations.revoke(self.actor, invitation_id))))
+        revoked = invitations.revoke(self.actor, invitation_id, command_id=self.command_id())
+        return Response(self.show(invitation_body(revoked)))
 
 
 class InvitationAcceptView(ApiView):

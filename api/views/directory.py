@@ -122,7 +122,7 @@ class MembersView(ApiView):
         data = self.valid(inputs.NewMember)
         result = self.run(
             application().add_commission_member, commission_id=commission_id,
-            user_id=data["user_id"], role=data["role"],
+            user_id=data["user_id"], role=data["role"], rationale=data.get("rationale", ""),
         )
         return self.respond(
             result, lambda: _member_change(commission_id, data["user_id"], result.version),
@@ -140,16 +140,18 @@ class MemberView(ApiView):
         data = self.valid(inputs.RoleChange)
         result = self.run(
             application().change_commission_member_role, commission_id=commission_id,
-            user_id=user_id, role=data["role"],
+            user_id=user_id, role=data["role"], rationale=data.get("rationale", ""),
         )
         return self.respond(result, lambda: _member_change(commission_id, user_id, result.version))
 
-    @extend_schema(request=None, responses={200: schema.result_of(schema.MemberChange)},
+    @extend_schema(request=inputs.Rationale, responses={200: schema.result_of(schema.MemberChange)},
                    summary="Remove a member")
     def delete(self, request: Request, commission_id: UUID, user_id: str) -> Response:
         self.found(queries.commission_entry(commission_id), "commission", commission_id)
+        data = self.valid(inputs.Rationale)
         result = self.run(
-            application().remove_commission_member, commission_id=commission_id, user_id=user_id
+            application().remove_commission_member, commission_id=commission_id, user_id=user_id,
+            **data,
         )
         return self.respond(result, lambda: _member_change(commission_id, user_id, result.version))
 
@@ -209,13 +211,32 @@ class PartnerView(ApiView):
         return self.respond(result, lambda: _partner(partner_id))
 
 
+def _partner_facts(partner_id: UUID) -> policy.PartnerFacts:
+    facts = queries.partner_facts(partner_id)
+    if facts is None:
+        raise NotFound("partner", partner_id)
+    return facts
+
+
+def _affiliations(partner_id: UUID, state: str) -> Response:
+    rows = queries.affiliations(partner_id).filter(state=state)
+    return Response({"results": [render.affiliation(row) for row in rows]})
+
+
 class AffiliationsView(ApiView):
-    permission_classes = [IsAuthenticated]
+    """A partner's affiliations: public facts of the directory (what it shares is its own)."""
+
+    @extend_schema(responses={200: schema.list_of(schema.Affiliation)},
+                   summary="The commissions a partner is affiliated with")
+    def get(self, request: Request, partner_id: UUID) -> Response:
+        _partner_facts(partner_id)
+        return _affiliations(partner_id, "accepted")
 
     @extend_schema(request=inputs.Affiliation, responses={200: schema.result_of(schema.Partner)},
-                   summary="Affiliate a partner with a commission")
+                   summary="Affiliate a partner with a commission directly (secretariat)")
     def post(self, request: Request, partner_id: UUID) -> Response:
-        self.found(queries.partner_entry(partner_id), "partner", partner_id)
+        self.require_signed_in()
+        _partner_facts(partner_id)
         data = self.valid(inputs.Affiliation)
         result = self.run(
             application().affiliate_partner, partner_id=partner_id,
@@ -224,18 +245,123 @@ class AffiliationsView(ApiView):
         return self.respond(result, lambda: _partner(partner_id))
 
 
+class AffiliationRequestsView(ApiView):
+    """A commission asks to be affiliated; the partner's managers (or the secretariat) answer."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: schema.list_of(schema.Affiliation)},
+                   summary="Pending affiliation requests (the partner's managers, the secretariat)")
+    def get(self, request: Request, partner_id: UUID) -> Response:
+        facts = _partner_facts(partner_id)
+        if not policy.may_answer_affiliation(self.actor, facts):
+            raise PermissionDenied("Only the partner's managers and the secretariat see its requests.")
+        return _affiliations(partner_id, "requested")
+
+    @extend_schema(request=inputs.Affiliation, responses={201: schema.result_of(schema.Partner)},
+                   summary="Request an affiliation for your commission")
+    def post(self, request: Request, partner_id: UUID) -> Response:
+        _partner_facts(partner_id)
+        data = self.valid(inputs.Affiliation)
+        result = self.run(
+            application().request_affiliation, partner_id=partner_id,
+            commission_id=data["commission_id"], rationale=data.get("rationale", ""),
+        )
+        return self.respond(result, lambda: _partner(partner_id), created=True)
+
+
+class _AffiliationAct(ApiView):
+    """One act on the affiliation of a partner with a commission, with a rationale."""
+
+    permission_classes = [IsAuthenticated]
+    body: type[inputs.Strict] = inputs.Rationale
+
+    def use_case(self) -> Any:
+        raise NotImplementedError
+
+    def post(self, request: Request, partner_id: UUID, commission_id: UUID) -> Response:
+        _partner_facts(partner_id)
+        data = self.valid(self.body)
+        result = self.run(
+            self.use_case(), partner_id=partner_id, commission_id=commission_id, **data
+        )
+        return self.respond(result, lambda: _partner(partner_id))
+
+
+class AcceptAffiliationView(_AffiliationAct):
+    @extend_schema(request=inputs.Rationale, responses={200: schema.result_of(schema.Partner)},
+                   summary="Accept a commission's affiliation request")
+    def post(self, request: Request, partner_id: UUID, commission_id: UUID) -> Response:
+        return super().post(request, partner_id, commission_id)
+
+    def use_case(self) -> Any:
+        return application().accept_affiliation
+
+
+class DeclineAffiliationView(_AffiliationAct):
+    @extend_schema(request=inputs.Rationale, responses={200: schema.result_of(schema.Partner)},
+                   summary="Decline a commission's affiliation request")
+    def post(self, request: Request, partner_id: UUID, commission_id: UUID) -> Response:
+        return super().post(request, partner_id, commission_id)
+
+    def use_case(self) -> Any:
+        return application().decline_affiliation
+
+
+class EndAffiliationView(_AffiliationAct):
+    @extend_schema(request=inputs.Rationale, responses={200: schema.result_of(schema.Partner)},
+                   summary="End an affiliation (either side, or the secretariat)")
+    def post(self, request: Request, partner_id: UUID, commission_id: UUID) -> Response:
+        return super().post(request, partner_id, commission_id)
+
+    def use_case(self) -> Any:
+        return application().end_affiliation
+
+
+class AccessView(_AffiliationAct):
+    body = inputs.Grant
+
+    @extend_schema(request=inputs.Grant, responses={200: schema.result_of(schema.Partner)},
+                   summary="Share documents, members or the profile with an affiliated commission")
+    def post(self, request: Request, partner_id: UUID, commission_id: UUID) -> Response:
+        return super().post(request, partner_id, commission_id)
+
+    def use_case(self) -> Any:
+        return application().grant_partner_access
+
+
+class RevokeAccessView(AccessView):
+    @extend_schema(request=inputs.Grant, responses={200: schema.result_of(schema.Partner)},
+                   summary="Stop sharing with an affiliated commission")
+    def post(self, request: Request, partner_id: UUID, commission_id: UUID) -> Response:
+        return super().post(request, partner_id, commission_id)
+
+    def use_case(self) -> Any:
+        return application().revoke_partner_access
+
+
 class PartnerMembersView(ApiView):
     permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: schema.page_of(schema.Member)}, summary="Members of a partner")
+    def get(self, request: Request, partner_id: UUID) -> Response:
+        facts = _partner_facts(partner_id)
+        if not policy.may_read_partner_members(self.actor, facts):
+            raise PermissionDenied(
+                "Only the partner, the secretariat and commissions it shares its members with see them."
+            )
+        response = self.paginate(queries.members("partner", partner_id), ("since", "user_id"),
+                                 render.membership)
+        people.with_person(response.data["results"])
+        return response
 
     @extend_schema(request=inputs.NewPartnerMember,
                    responses={201: schema.result_of(schema.MemberChange)},
                    summary="Add an existing account as a partner member")
     def post(self, request: Request, partner_id: UUID) -> Response:
-        self.found(queries.partner_entry(partner_id), "partner", partner_id)
+        _partner_facts(partner_id)
         data = self.valid(inputs.NewPartnerMember)
-        result = self.run(
-            application().add_partner_member, partner_id=partner_id, user_id=data["user_id"]
-        )
+        result = self.run(application().add_partner_member, partner_id=partner_id, **data)
         return self.respond(
             result, lambda: _member_change(partner_id, data["user_id"], result.version),
             created=True,
@@ -245,12 +371,23 @@ class PartnerMembersView(ApiView):
 class PartnerMemberView(ApiView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=None, responses={200: schema.result_of(schema.MemberChange)},
+    @extend_schema(request=inputs.PartnerRoleChange,
+                   responses={200: schema.result_of(schema.MemberChange)},
+                   summary="Change a partner member's role")
+    def patch(self, request: Request, partner_id: UUID, user_id: str) -> Response:
+        _partner_facts(partner_id)
+        data = self.valid(inputs.PartnerRoleChange)
+        result = self.run(
+            application().change_partner_member_role, partner_id=partner_id, user_id=user_id, **data
+        )
+        return self.respond(result, lambda: _member_change(partner_id, user_id, result.version))
+
+    @extend_schema(request=inputs.Rationale, responses={200: schema.result_of(schema.MemberChange)},
                    summary="Remove a partner member")
     def delete(self, request: Request, partner_id: UUID, user_id: str) -> Response:
-        if queries.partner_entry(partner_id) is None:
-            raise NotFound("partner", partner_id)
+        _partner_facts(partner_id)
+        data = self.valid(inputs.Rationale)
         result = self.run(
-            application().remove_partner_member, partner_id=partner_id, user_id=user_id
+            application().remove_partner_member, partner_id=partner_id, user_id=user_id, **data
         )
         return self.respond(result, lambda: _member_change(partner_id, user_id, result.version))

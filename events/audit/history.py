@@ -76,7 +76,18 @@ def as_json(value: Any) -> Any:
 
 
 def _encode(value: Any) -> str:
-    return json.dumps(value, default=_default, ensure_ascii=False, sort_keys=True)
+    return json.dumps(_text_keys(value), default=_default, ensure_ascii=False, sort_keys=True)
+
+
+def _text_keys(value: Any) -> Any:
+    """Mappings keyed by UUIDs (a partner's grants per commission) with their keys as text,
+    which JSON requires; everything else is left to _default."""
+    kind = type(value)
+    if kind is dict:
+        return {key if type(key) is str else str(key): _text_keys(item) for key, item in value.items()}
+    if kind is list or kind is tuple:
+        return [_text_keys(item) for item in value]
+    return value
 
 
 _KINDS: dict[str, str] = {}

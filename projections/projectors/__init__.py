@@ -8,6 +8,7 @@ from projections.base import Projector
 from projections.projectors.activity import ActivityProjector, IndicatorsProjector
 from projections.projectors.decisions import DecisionsProjector
 from projections.projectors.directory import DirectoryProjector
+from projections.projectors.invitations import InvitationsProjector
 from projections.projectors.library import CommentsProjector, DocumentsProjector
 from projections.projectors.live import LiveStreamsProjector
 from projections.projectors.memberships import MembershipProjector
@@ -18,6 +19,7 @@ from projections.projectors.workspaces import WorkspacesProjector
 PROJECTOR_CLASSES: tuple[type[Projector], ...] = (
     MembershipProjector,
     DirectoryProjector,
+    InvitationsProjector,
     UpdatesProjector,
     PipelineProjector,
     WorkspacesProjector,

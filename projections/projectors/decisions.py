@@ -3,8 +3,9 @@
 A decision is a proposal's review started, accepted, rejected, withdrawn or
 concluded; an update published or withdrawn (with its reason); a member added
 to, removed from or given another role in the organisation, a commission, a
-partner institution or a workspace; a secretary-general appointed; a partner
-affiliated with a commission.
+partner institution or a workspace; a secretary-general appointed; a partner's
+affiliation with a commission requested, accepted, declined or ended, and what
+it shares with that commission granted or revoked.
 
 The projector keeps what it needs to know about the resources decisions are
 about (their commission, their label, their state, their members' roles) in
@@ -41,7 +42,14 @@ DECISION_KINDS = (
     "commission.secretary_general_appointed",
     "partner.member_joined",
     "partner.member_left",
+    "partner.member_role_changed",
     "partner.affiliated_with_commission",
+    "partner.affiliation_requested",
+    "partner.affiliation_accepted",
+    "partner.affiliation_declined",
+    "partner.affiliation_ended",
+    "partner.access_granted",
+    "partner.access_revoked",
     "workspace.member_added",
     "workspace.member_removed",
 )
@@ -193,20 +201,35 @@ class DecisionsProjector(Projector):
         context.rows.changed(subject)
         return subject, str(previous)
 
-    @handles("Organisation.MemberJoined", "Commission.MemberJoined", "Partner.MemberJoined")
-    def member_joined(self, event: Any, context: EventContext) -> None:
+    @handles(
+        "Organisation.MemberJoined",
+        "Commission.MemberJoined",
+        "Partner.MemberJoined",
+        "Organisation.MemberRoleChanged",
+        "Commission.MemberRoleChanged",
+        "Partner.MemberRoleChanged",
+    )
+    def member_given_role(self, event: Any, context: EventContext) -> None:
         subject, previous = self._set_role(context, event.user_id, event.role)
-        self._decide(context, subject, member=event.user_id, role=event.role, previous_role=previous)
-
-    @handles("Organisation.MemberRoleChanged", "Commission.MemberRoleChanged")
-    def member_role_changed(self, event: Any, context: EventContext) -> None:
-        subject, previous = self._set_role(context, event.user_id, event.role)
-        self._decide(context, subject, member=event.user_id, role=event.role, previous_role=previous)
+        self._decide(
+            context,
+            subject,
+            member=event.user_id,
+            role=event.role,
+            previous_role=previous,
+            rationale=getattr(event, "rationale", ""),
+        )
 
     @handles("Organisation.MemberLeft", "Commission.MemberLeft", "Partner.MemberLeft")
     def member_left(self, event: Any, context: EventContext) -> None:
         subject, previous = self._set_role(context, event.user_id, None)
-        self._decide(context, subject, member=event.user_id, previous_role=previous)
+        self._decide(
+            context,
+            subject,
+            member=event.user_id,
+            previous_role=previous,
+            rationale=getattr(event, "rationale", ""),
+        )
 
     @handles("Commission.SecretaryGeneralAppointed")
     def secretary_general_appointed(self, event: Any, context: EventContext) -> None:
@@ -221,9 +244,30 @@ class DecisionsProjector(Projector):
             details={"name": event.name},
         )
 
-    @handles("Partner.AffiliatedWithCommission")
-    def partner_affiliated(self, event: Any, context: EventContext) -> None:
-        self._decide(context, self._find(context), commission_id=event.commission_id)
+    @handles(
+        "Partner.AffiliatedWithCommission",
+        "Partner.AffiliationRequested",
+        "Partner.AffiliationAccepted",
+        "Partner.AffiliationDeclined",
+        "Partner.AffiliationEnded",
+    )
+    def partner_affiliation(self, event: Any, context: EventContext) -> None:
+        self._decide(
+            context,
+            self._find(context),
+            commission_id=event.commission_id,
+            rationale=getattr(event, "rationale", ""),
+        )
+
+    @handles("Partner.AccessGranted", "Partner.AccessRevoked")
+    def partner_access(self, event: Any, context: EventContext) -> None:
+        self._decide(
+            context,
+            self._find(context),
+            commission_id=event.commission_id,
+            rationale=event.rationale,
+            details={"rights": list(event.rights)},
+        )
 
     @handles("Workspace.MemberAdded", "Workspace.MemberRemoved")
     def workspace_member(self, event: Any, context: EventContext) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from events.partners import RIGHTS
+from events.policy import Right
 from projections.base import EventContext, Projector, handles
 from projections.models import CommissionEntry, PartnerAffiliation, PartnerEntry
 from projections.search import search_text
@@ -80,6 +82,7 @@ class DirectoryProjector(Projector):
             country=event.country,
             name=event.name,
             profile=event.profile,
+            registration_command=context.command_id,
             registered_at=context.timestamp,
             updated_at=context.timestamp,
             version=context.version,
@@ -94,19 +97,73 @@ class DirectoryProjector(Projector):
         _apply_profile(entry, event.changes)
         _touch(entry, context)
 
-    @handles("Partner.AffiliatedWithCommission")
+    @handles("Partner.AffiliatedWithCommission", "Partner.AffiliationAccepted")
     def partner_affiliated(self, event: Any, context: EventContext) -> None:
         entry = context.rows.require(PartnerEntry, context.aggregate_id)
-        entry.commission_ids = [*entry.commission_ids, str(event.commission_id)]
+        commission = str(event.commission_id)
+        entry.commission_ids = [*entry.commission_ids, commission]
+        affiliation = self._affiliation(event, context)
+        affiliation.state = "accepted"
+        affiliation.since = context.timestamp
+        if context.command_id == entry.registration_command:
+            # The commission that registered the partner is granted every right (events.partners).
+            self._set_rights(entry, affiliation, set(RIGHTS))
         _touch(entry, context)
-        context.rows.add(
-            PartnerAffiliation(
-                key=f"{context.aggregate_id}:{event.commission_id}",
+        context.rows.changed(affiliation)
+
+    @handles("Partner.AffiliationRequested")
+    def affiliation_requested(self, event: Any, context: EventContext) -> None:
+        affiliation = self._affiliation(event, context)
+        affiliation.state = "requested"
+        affiliation.requested_by = context.actor
+        affiliation.rationale = event.rationale
+        context.rows.changed(affiliation)
+
+    @handles("Partner.AffiliationDeclined", "Partner.AffiliationEnded")
+    def affiliation_ended(self, event: Any, context: EventContext) -> None:
+        entry = context.rows.require(PartnerEntry, context.aggregate_id)
+        commission = str(event.commission_id)
+        entry.commission_ids = [c for c in entry.commission_ids if c != commission]
+        entry.grants = {c: r for c, r in entry.grants.items() if c != commission}
+        _touch(entry, context)
+        context.rows.delete(PartnerAffiliation, f"{context.aggregate_id}:{commission}")
+
+    @handles("Partner.AccessGranted", "Partner.AccessRevoked")
+    def access_changed(self, event: Any, context: EventContext) -> None:
+        entry = context.rows.require(PartnerEntry, context.aggregate_id)
+        affiliation = self._affiliation(event, context)
+        held = set(entry.grants.get(str(event.commission_id), []))
+        rights = set(event.rights)
+        self._set_rights(
+            entry, affiliation, held | rights if type(event).__name__ == "AccessGranted" else held - rights
+        )
+        _touch(entry, context)
+        context.rows.changed(affiliation)
+
+    @staticmethod
+    def _affiliation(event: Any, context: EventContext) -> PartnerAffiliation:
+        key = f"{context.aggregate_id}:{event.commission_id}"
+        affiliation = context.rows.get(PartnerAffiliation, key)
+        if affiliation is None:
+            affiliation = PartnerAffiliation(
+                key=key,
                 partner_id=context.aggregate_id,
                 commission_id=event.commission_id,
                 since=context.timestamp,
             )
-        )
+            context.rows.add(affiliation)
+        return affiliation
+
+    @staticmethod
+    def _set_rights(entry: PartnerEntry, affiliation: PartnerAffiliation, rights: set[str]) -> None:
+        commission = str(affiliation.commission_id)
+        grants = {c: r for c, r in entry.grants.items() if c != commission}
+        if rights:
+            grants[commission] = sorted(rights)
+        entry.grants = grants
+        affiliation.shares_documents = Right.DOCUMENTS in rights
+        affiliation.shares_members = Right.MEMBERS in rights
+        affiliation.shares_profile = Right.PROFILE in rights
 
     @handles("Partner.MemberJoined", "Partner.MemberLeft")
     def partner_members_changed(self, event: Any, context: EventContext) -> None:

@@ -41,6 +41,7 @@ MEMBERSHIP = {
     "organisation.member_role_changed",
     "partner.member_joined",
     "partner.member_left",
+    "partner.member_role_changed",
     "commission.secretary_general_appointed",
 }
 

@@ -1,4 +1,5 @@
-"""Who belongs where, with which role: projections.Membership."""
+"""Who belongs where, with which role: projections.Membership, one row per
+(person, body). A change in one body never touches a role held in another."""
 
 from __future__ import annotations
 
@@ -8,45 +9,36 @@ from projections.base import EventContext, Projector, handles
 from projections.models import Membership
 
 
+def _scope(event: Any) -> str:
+    # "Commission.MemberJoined" -> "commission"
+    return type(event).__qualname__.split(".")[0].lower()
+
+
 class MembershipProjector(Projector):
     name = "memberships"
     models = (Membership,)
 
     @handles("Organisation.MemberJoined", "Commission.MemberJoined", "Partner.MemberJoined")
     def joined(self, event: Any, context: EventContext) -> None:
-        # "Commission.MemberJoined" -> "commission"
-        scope = type(event).__qualname__.split(".")[0].lower()
-        self._set(event.user_id, scope, context, event.role)
+        context.rows.add(
+            Membership(
+                key=Membership.key_of(event.user_id, context.aggregate_id),
+                user_id=event.user_id,
+                scope=_scope(event),
+                scope_id=context.aggregate_id,
+                role=event.role,
+                since=context.timestamp,
+                position=context.position,
+            )
+        )
 
-    @handles("Organisation.MemberRoleChanged", "Commission.MemberRoleChanged")
+    @handles("Organisation.MemberRoleChanged", "Commission.MemberRoleChanged", "Partner.MemberRoleChanged")
     def role_changed(self, event: Any, context: EventContext) -> None:
-        membership = context.rows.get(Membership, event.user_id)
-        if membership is not None and membership.scope_id == context.aggregate_id:
-            membership.role = event.role
-            membership.position = context.position
-            context.rows.changed(membership)
+        membership = context.rows.require(Membership, Membership.key_of(event.user_id, context.aggregate_id))
+        membership.role = event.role
+        membership.position = context.position
+        context.rows.changed(membership)
 
     @handles("Organisation.MemberLeft", "Commission.MemberLeft", "Partner.MemberLeft")
     def left(self, event: Any, context: EventContext) -> None:
-        membership = context.rows.get(Membership, event.user_id)
-        if membership is not None and membership.scope_id == context.aggregate_id:
-            context.rows.delete(Membership, event.user_id)
-
-    @staticmethod
-    def _set(user_id: str, scope: str, context: EventContext, role: str) -> None:
-        membership = context.rows.get(Membership, user_id)
-        if membership is None:
-            context.rows.add(
-                Membership(
-                    user_id=user_id,
-                    scope=scope,
-                    scope_id=context.aggregate_id,
-                    role=role,
-                    since=context.timestamp,
-                    position=context.position,
-                )
-            )
-            return
-        membership.scope, membership.scope_id, membership.role = scope, context.aggregate_id, role
-        membership.since, membership.position = context.timestamp, context.position
-        context.rows.changed(membership)
+        context.rows.delete(Membership, Membership.key_of(event.user_id, context.aggregate_id))

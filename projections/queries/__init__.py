@@ -12,14 +12,23 @@ name read through this package is the query.
 from projections.queries.access import (
     document_facts,
     may_read,
+    partner_facts,
     resource_facts,
     workspace_member_ids,
     workspaces_of_member,
 )
 from projections.queries.activity import activity
 from projections.queries.comments import comment_entry, comments
-from projections.queries.directory import commission_entry, commissions, partner_entry, partners, scope_uuid
+from projections.queries.directory import (
+    affiliations,
+    commission_entry,
+    commissions,
+    partner_entry,
+    partners,
+    scope_uuid,
+)
 from projections.queries.indicators import indicator_totals, indicators
+from projections.queries.invitations import invitation_entry, invitation_of_token, visible_invitations
 from projections.queries.library import document_entry, document_version, document_versions, documents
 from projections.queries.live import stream_position
 from projections.queries.memberships import actor_for, member, members, membership_of
@@ -46,6 +55,7 @@ __all__ = [
     "ProjectionStatus",
     "activity",
     "actor_for",
+    "affiliations",
     "comment_entry",
     "comments",
     "commission_entry",
@@ -58,6 +68,8 @@ __all__ = [
     "documents",
     "indicator_totals",
     "indicators",
+    "invitation_entry",
+    "invitation_of_token",
     "may_read",
     "member",
     "members",
@@ -66,6 +78,7 @@ __all__ = [
     "messages",
     "messages_before",
     "partner_entry",
+    "partner_facts",
     "partners",
     "projection_status",
     "proposal_entry",
@@ -81,6 +94,7 @@ __all__ = [
     "unread_counts",
     "update_entry",
     "updates",
+    "visible_invitations",
     "workspace_entry",
     "workspace_member_ids",
     "workspace_members",

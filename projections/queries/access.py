@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from uuid import UUID
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from events import policy
 from events.policy import ReadScope, ResourceFacts
@@ -31,6 +32,15 @@ def workspaces_of_member(scope: ReadScope) -> QuerySet[WorkspaceMember, UUID]:
     return WorkspaceMember.objects.filter(user_id=scope.user_id or "").values_list("workspace_id", flat=True)
 
 
+def proposals_naming(partner_ids: Collection[UUID]) -> QuerySet[ProposalEntry, UUID]:
+    """The ids of the proposals naming one of these partners (a subquery)."""
+    # partner_ids is a JSON list of UUID strings: a textual match is exact enough.
+    named = Q(pk__in=[])
+    for partner_id in partner_ids:
+        named |= Q(partner_ids__icontains=str(partner_id))
+    return ProposalEntry.objects.filter(named).values_list("id", flat=True)
+
+
 def resource_facts(kind: str, resource_id: UUID) -> ResourceFacts | None:
     """The policy's view of a commission, partner, update, proposal, workspace or
     document, or None when there is no such resource."""
@@ -46,6 +56,7 @@ def resource_facts(kind: str, resource_id: UUID) -> ResourceFacts | None:
             kind="partner",
             partner_id=partner.id,
             commission_ids=frozenset(UUID(c) for c in partner.commission_ids),
+            grants=frozenset((UUID(c), r) for c, rights in partner.grants.items() for r in rights),
             public=True,
         )
     if kind == "update":
@@ -94,9 +105,16 @@ def document_facts(document: DocumentEntry) -> ResourceFacts | None:
         member_ids=facts.member_ids,
         created_by=facts.created_by,
         public=facts.public and document.visibility == "public",
+        grants=facts.grants,
     )
 
 
 def may_read(actor: Actor, kind: str, resource_id: UUID) -> bool:
     facts = resource_facts(kind, resource_id)
     return facts is not None and policy.may_read_resource(actor, facts)
+
+
+def partner_facts(partner_id: UUID) -> policy.PartnerFacts | None:
+    """The policy's view of a partner (affiliations and what it shares), or None."""
+    facts = resource_facts("partner", partner_id)
+    return facts.partner() if facts is not None else None

@@ -29,8 +29,8 @@ def activity(
     queryset = ActivityItem.objects.all()
     if not scope.everything:
         visible = Q(pk__in=[])
-        if scope.commission_id:
-            visible |= Q(workspace_id__isnull=True, commission_id=scope.commission_id)
+        if scope.commission_ids:
+            visible |= Q(workspace_id__isnull=True, commission_id__in=scope.commission_ids)
         if scope.user_id:
             visible |= Q(workspace_id__in=workspaces_of_member(scope))
         queryset = queryset.filter(visible)

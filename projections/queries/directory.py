@@ -51,3 +51,8 @@ def partners(
 
 def partner_entry(partner_id: UUID) -> PartnerEntry | None:
     return PartnerEntry.objects.filter(id=partner_id).first()
+
+
+def affiliations(partner_id: UUID) -> QuerySet[PartnerAffiliation]:
+    """A partner's affiliations and pending requests, oldest first."""
+    return PartnerAffiliation.objects.filter(partner_id=partner_id).order_by("since", "key")

@@ -8,8 +8,8 @@ from django.db.models import Q, QuerySet
 
 from events import policy
 from events.roles import Actor
-from projections.models import DocumentEntry, DocumentVersion, PartnerAffiliation, ProposalEntry, UpdateEntry
-from projections.queries.access import document_facts, workspaces_of_member
+from projections.models import DocumentEntry, DocumentVersion, PartnerAffiliation, UpdateEntry
+from projections.queries.access import document_facts, proposals_naming, workspaces_of_member
 
 
 def documents(
@@ -29,18 +29,18 @@ def documents(
             Q(resource_kind__in=["commission", "partner"])
             | Q(resource_kind="update", resource_id__in=published)
         )
-        if scope.commission_id:
-            affiliated = PartnerAffiliation.objects.filter(commission_id=scope.commission_id).values(
-                "partner_id"
-            )
+        if scope.commission_ids:
+            # Partners share their documents with a commission only by a grant (events.policy.Right).
+            sharing = PartnerAffiliation.objects.filter(
+                commission_id__in=scope.commission_ids, state="accepted", shares_documents=True
+            ).values("partner_id")
             visible |= Q(
-                resource_kind__in=["commission", "update", "proposal"], commission_id=scope.commission_id
+                resource_kind__in=["commission", "update", "proposal"], commission_id__in=scope.commission_ids
             )
-            visible |= Q(resource_kind="partner", resource_id__in=affiliated)
-        if scope.partner_id:
-            named = ProposalEntry.objects.filter(partner_ids__icontains=str(scope.partner_id)).values("id")
-            visible |= Q(resource_kind="partner", resource_id=scope.partner_id)
-            visible |= Q(resource_kind="proposal", resource_id__in=named)
+            visible |= Q(resource_kind="partner", resource_id__in=sharing)
+        if scope.partner_ids:
+            visible |= Q(resource_kind="partner", resource_id__in=scope.partner_ids)
+            visible |= Q(resource_kind="proposal", resource_id__in=proposals_naming(scope.partner_ids))
         if scope.user_id:
             visible |= Q(resource_kind="workspace", resource_id__in=workspaces_of_member(scope))
         queryset = queryset.filter(visible)

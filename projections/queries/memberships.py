@@ -6,37 +6,36 @@ from uuid import UUID
 
 from django.db.models import QuerySet
 
-from events.roles import Actor, Role
-from projections.models import Membership
+from events.roles import Actor, Membership, Role, Scope
+from projections.models import Membership as MembershipRow
 
 
 def actor_for(user_id: str | None, *, is_authenticated: bool = True) -> Actor:
-    """The Actor a signed-in person acts as, from their membership.
+    """The Actor a signed-in person acts as: every membership they hold, oldest first.
 
-    A person with no membership (invited but not yet joined, or removed) acts as
+    A person with none (invited but not yet joined, or removed everywhere) acts as
     the public does: they can read what is published and change nothing."""
     if not user_id or not is_authenticated:
         return Actor.public()
-    membership = Membership.objects.filter(user_id=user_id).first()
-    if membership is None:
-        return Actor(id=user_id, role=Role.PUBLIC)
-    role = Role(membership.role)
-    return Actor(
-        id=user_id,
-        role=role,
-        commission_id=membership.scope_id if membership.scope == "commission" else None,
-        partner_id=membership.scope_id if membership.scope == "partner" else None,
+    return Actor.of(
+        user_id,
+        (Membership(Scope(row.scope), row.scope_id, Role(row.role)) for row in memberships_of(user_id)),
     )
 
 
-def membership_of(user_id: str) -> Membership | None:
-    return Membership.objects.filter(user_id=user_id).first()
+def memberships_of(user_id: str) -> QuerySet[MembershipRow]:
+    return MembershipRow.objects.filter(user_id=user_id).order_by("since", "key")
 
 
-def members(scope: str, scope_id: UUID) -> QuerySet[Membership]:
+def membership_of(user_id: str) -> MembershipRow | None:
+    """The person's oldest membership (what a page showing one role shows)."""
+    return memberships_of(user_id).first()
+
+
+def members(scope: str, scope_id: UUID) -> QuerySet[MembershipRow]:
     """The members of the organisation, a commission or a partner, oldest first."""
-    return Membership.objects.filter(scope=scope, scope_id=scope_id).order_by("since", "user_id")
+    return MembershipRow.objects.filter(scope=scope, scope_id=scope_id).order_by("since", "user_id")
 
 
-def member(scope_id: UUID, user_id: str) -> Membership | None:
-    return Membership.objects.filter(scope_id=scope_id, user_id=user_id).first()
+def member(scope_id: UUID, user_id: str) -> MembershipRow | None:
+    return MembershipRow.objects.filter(key=MembershipRow.key_of(user_id, scope_id)).first()

@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from events import policy
 from events.roles import Actor
 from projections.models import ProposalDecision, ProposalEntry
+from projections.queries.access import proposals_naming
 
 
 def proposals(actor: Actor, *, commission: UUID | None = None, state: str = "") -> QuerySet[ProposalEntry]:
@@ -18,11 +19,10 @@ def proposals(actor: Actor, *, commission: UUID | None = None, state: str = "") 
     queryset = ProposalEntry.objects.all()
     if not scope.everything:
         visible = Q(pk__in=[])
-        if scope.commission_id:
-            visible |= Q(commission_id=scope.commission_id)
-        if scope.partner_id:
-            # partner_ids is a JSON list of UUID strings: a textual match is exact enough.
-            visible |= Q(partner_ids__icontains=str(scope.partner_id))
+        if scope.commission_ids:
+            visible |= Q(commission_id__in=scope.commission_ids)
+        if scope.partner_ids:
+            visible |= Q(pk__in=proposals_naming(scope.partner_ids))
         queryset = queryset.filter(visible)
     if commission is not None:
         queryset = queryset.filter(commission_id=commission)

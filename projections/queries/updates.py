@@ -20,8 +20,8 @@ def updates(
     queryset = UpdateEntry.objects.all()
     if not scope.everything:
         visible = Q(state="published")
-        if scope.commission_id:
-            visible |= Q(commission_id=scope.commission_id)
+        if scope.commission_ids:
+            visible |= Q(commission_id__in=scope.commission_ids)
         queryset = queryset.filter(visible)
     if commission is not None:
         queryset = queryset.filter(commission_id=commission)

@@ -30,7 +30,7 @@ from projections.projectors import all_projectors
 from projections.runner import ProjectionRunner
 
 PASSWORD = "a-long-enough-Pa55word"
-ROLES = ("public", "secretariat", "auditor", "sg_tn", "staff_tn", "staff_ma", "partner_tn")
+ROLES = ("public", "secretariat", "auditor", "sg_tn", "staff_tn", "staff_ma", "partner_tn", "manager_tn")
 
 
 def cid() -> str:
@@ -87,65 +87,126 @@ def world(tawasul: Tawasul, synchronous_reads: Callable[[], int]) -> ApiWorld:
     tn, ma = commission_id("TN"), commission_id("MA")
     w.ids.update(tn=tn, ma=ma)
     app.register_organisation(system, command_id=cid(), acronym="ALECSO", name={"en": "ALECSO"})
-    app.add_organisation_member(system, command_id=cid(), user_id=w.user_id("secretariat"),
-                                role="secretariat")
-    app.add_organisation_member(system, command_id=cid(), user_id=w.user_id("auditor"),
-                                role="auditor")
-    app.register_commission(system, command_id=cid(), country="TN",
-                            name={"ar": "اللجنة الوطنية التونسية", "en": "Tunisian National Commission",
-                                  "fr": "Commission nationale tunisienne"})
-    app.register_commission(system, command_id=cid(), country="MA",
-                            name={"ar": "اللجنة الوطنية المغربية", "fr": "Commission nationale marocaine"})
-    for role, commission, kind in (("staff_tn", tn, "staff"), ("staff_ma", ma, "staff"),
-                                   ("sg_tn", tn, "secretary_general")):
-        app.add_commission_member(system, command_id=cid(), commission_id=commission,
-                                  user_id=w.user_id(role), role=kind)
+    app.add_organisation_member(
+        system, command_id=cid(), user_id=w.user_id("secretariat"), role="secretariat"
+    )
+    app.add_organisation_member(system, command_id=cid(), user_id=w.user_id("auditor"), role="auditor")
+    app.register_commission(
+        system,
+        command_id=cid(),
+        country="TN",
+        name={
+            "ar": "اللجنة الوطنية التونسية",
+            "en": "Tunisian National Commission",
+            "fr": "Commission nationale tunisienne",
+        },
+    )
+    app.register_commission(
+        system,
+        command_id=cid(),
+        country="MA",
+        name={"ar": "اللجنة الوطنية المغربية", "fr": "Commission nationale marocaine"},
+    )
+    for role, commission, kind in (
+        ("staff_tn", tn, "staff"),
+        ("staff_ma", ma, "staff"),
+        ("sg_tn", tn, "secretary_general"),
+    ):
+        app.add_commission_member(
+            system, command_id=cid(), commission_id=commission, user_id=w.user_id(role), role=kind
+        )
     w.actors = {
-        "secretariat": Actor(w.user_id("secretariat"), Role.SECRETARIAT),
-        "auditor": Actor(w.user_id("auditor"), Role.AUDITOR),
-        "sg_tn": Actor(w.user_id("sg_tn"), Role.SECRETARY_GENERAL, commission_id=tn),
-        "staff_tn": Actor(w.user_id("staff_tn"), Role.STAFF, commission_id=tn),
-        "staff_ma": Actor(w.user_id("staff_ma"), Role.STAFF, commission_id=ma),
+        "secretariat": Actor.holding(w.user_id("secretariat"), Role.SECRETARIAT),
+        "auditor": Actor.holding(w.user_id("auditor"), Role.AUDITOR),
+        "sg_tn": Actor.holding(w.user_id("sg_tn"), Role.SECRETARY_GENERAL, commission_id=tn),
+        "staff_tn": Actor.holding(w.user_id("staff_tn"), Role.STAFF, commission_id=tn),
+        "staff_ma": Actor.holding(w.user_id("staff_ma"), Role.STAFF, commission_id=ma),
     }
     staff_tn = w.actors["staff_tn"]
-    partner = app.register_partner(staff_tn, command_id=cid(), kind="school", country="TN",
-                                   name={"ar": "مدرسة أريانة", "fr": "Collège de l'Ariana"},
-                                   commission_id=tn)
+    partner = app.register_partner(
+        staff_tn,
+        command_id=cid(),
+        kind="school",
+        country="TN",
+        name={"ar": "مدرسة أريانة", "fr": "Collège de l'Ariana"},
+        commission_id=tn,
+    )
     w.ids["partner"] = partner.id
-    app.add_partner_member(staff_tn, command_id=cid(), partner_id=partner.id,
-                           user_id=w.user_id("partner_tn"))
-    w.actors["partner_tn"] = Actor(w.user_id("partner_tn"), Role.PARTNER, partner_id=partner.id)
-    workspace = app.create_workspace(staff_tn, command_id=cid(), name="Digital education",
-                                     commission_id=tn)
+    app.add_partner_member(
+        Actor.system(), command_id=cid(), partner_id=partner.id, user_id=w.user_id("partner_tn")
+    )
+    w.actors["partner_tn"] = Actor.holding(w.user_id("partner_tn"), Role.PARTNER, partner_id=partner.id)
+    app.add_partner_member(
+        Actor.system(),
+        command_id=cid(),
+        partner_id=partner.id,
+        user_id=w.user_id("manager_tn"),
+        role="partner_manager",
+    )
+    w.actors["manager_tn"] = Actor.holding(
+        w.user_id("manager_tn"), Role.PARTNER_MANAGER, partner_id=partner.id
+    )
+    workspace = app.create_workspace(staff_tn, command_id=cid(), name="Digital education", commission_id=tn)
     w.ids["workspace"] = workspace.id
-    app.add_workspace_member(staff_tn, command_id=cid(), workspace_id=workspace.id,
-                             user_id=w.user_id("partner_tn"))
-    thread = app.start_thread(staff_tn, command_id=cid(), workspace_id=workspace.id,
-                              title="Kickoff")
+    app.add_workspace_member(
+        staff_tn, command_id=cid(), workspace_id=workspace.id, user_id=w.user_id("partner_tn")
+    )
+    thread = app.start_thread(staff_tn, command_id=cid(), workspace_id=workspace.id, title="Kickoff")
     w.ids["thread"] = thread.id
-    w.ids["message"] = app.post_message(staff_tn, command_id=cid(), thread_id=thread.id,
-                                        text="مرحبا").id
-    published = app.draft_update(staff_tn, command_id=cid(), commission_id=tn, kind="news",
-                                 title={"ar": "خبر", "en": "News", "fr": "Nouvelle"},
-                                 body={"ar": "نص"})
+    w.ids["message"] = app.post_message(staff_tn, command_id=cid(), thread_id=thread.id, text="مرحبا").id
+    published = app.draft_update(
+        staff_tn,
+        command_id=cid(),
+        commission_id=tn,
+        kind="news",
+        title={"ar": "خبر", "en": "News", "fr": "Nouvelle"},
+        body={"ar": "نص"},
+    )
     app.publish_update(staff_tn, command_id=cid(), update_id=published.id)
     w.ids["published"] = published.id
-    w.ids["draft"] = app.draft_update(staff_tn, command_id=cid(), commission_id=tn,
-                                      kind="publication", title={"ar": "مسودة"},
-                                      body={"ar": "نص"}).id
-    w.ids["proposal"] = app.submit_proposal(staff_tn, command_id=cid(), commission_id=tn,
-                                            partner_ids=[partner.id], title={"en": "Workshops"},
-                                            summary={"en": "Workshops for pupils"}).id
+    w.ids["draft"] = app.draft_update(
+        staff_tn,
+        command_id=cid(),
+        commission_id=tn,
+        kind="publication",
+        title={"ar": "مسودة"},
+        body={"ar": "نص"},
+    ).id
+    w.ids["proposal"] = app.submit_proposal(
+        staff_tn,
+        command_id=cid(),
+        commission_id=tn,
+        partner_ids=[partner.id],
+        title={"en": "Workshops"},
+        summary={"en": "Workshops for pupils"},
+    ).id
     w.ids["public_document"] = app.upload_document(
-        staff_tn, command_id=cid(), resource_kind="update", resource_id=published.id,
-        name="programme.pdf", content=io.BytesIO(DEMO_PDF), visibility="public").id
+        staff_tn,
+        command_id=cid(),
+        resource_kind="update",
+        resource_id=published.id,
+        name="programme.pdf",
+        content=io.BytesIO(DEMO_PDF),
+        visibility="public",
+    ).id
     w.ids["workspace_document"] = app.upload_document(
-        staff_tn, command_id=cid(), resource_kind="workspace", resource_id=workspace.id,
-        name="notes.txt", content=io.BytesIO(b"internal notes\n")).id
+        staff_tn,
+        command_id=cid(),
+        resource_kind="workspace",
+        resource_id=workspace.id,
+        name="notes.txt",
+        content=io.BytesIO(b"internal notes\n"),
+    ).id
     w.ids["commission_document"] = app.upload_document(
-        staff_tn, command_id=cid(), resource_kind="commission", resource_id=tn,
-        name="budget.csv", content=io.BytesIO(b"line,amount\nbooks,100\n")).id
-    w.ids["comment"] = app.post_comment(staff_tn, command_id=cid(), resource_kind="update",
-                                        resource_id=published.id, text="Bravo").id
+        staff_tn,
+        command_id=cid(),
+        resource_kind="commission",
+        resource_id=tn,
+        name="budget.csv",
+        content=io.BytesIO(b"line,amount\nbooks,100\n"),
+    ).id
+    w.ids["comment"] = app.post_comment(
+        staff_tn, command_id=cid(), resource_kind="update", resource_id=published.id, text="Bravo"
+    ).id
     synchronous_reads()
     return w

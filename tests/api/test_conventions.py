@@ -50,8 +50,7 @@ def test_the_same_idempotency_key_on_a_different_request_is_refused(world: ApiWo
 def test_idempotency_keys_of_two_people_never_meet(world: ApiWorld) -> None:
     url = f"/api/v1/threads/{world.ids['thread']}/messages/"
     mine = world.client("staff_tn", HTTP_IDEMPOTENCY_KEY="same").post(url, {"text": "a"}, format="json")
-    theirs = world.client("partner_tn", HTTP_IDEMPOTENCY_KEY="same").post(url, {"text": "a"},
-                                                                         format="json")
+    theirs = world.client("partner_tn", HTTP_IDEMPOTENCY_KEY="same").post(url, {"text": "a"}, format="json")
     assert (mine.status_code, theirs.status_code) == (201, 201)
     assert mine.json()["id"] != theirs.json()["id"]
 
@@ -62,12 +61,10 @@ def test_a_repeat_after_a_crash_before_the_response_was_kept_returns_the_first_r
     """The event was stored but the process died before keeping the response: the command
     log still knows the command id, so the repeat renders the first result."""
     url = f"/api/v1/threads/{world.ids['thread']}/messages/"
-    first = world.client("staff_tn", HTTP_IDEMPOTENCY_KEY="crash-1").post(url, {"text": "x"},
-                                                                         format="json")
+    first = world.client("staff_tn", HTTP_IDEMPOTENCY_KEY="crash-1").post(url, {"text": "x"}, format="json")
     IdempotencyRecord.objects.all().delete()
     before = head(world)
-    again = world.client("staff_tn", HTTP_IDEMPOTENCY_KEY="crash-1").post(url, {"text": "x"},
-                                                                         format="json")
+    again = world.client("staff_tn", HTTP_IDEMPOTENCY_KEY="crash-1").post(url, {"text": "x"}, format="json")
     assert again.status_code == 201
     assert again.json()["id"] == first.json()["id"]
     assert again.json()["command"]["repeated"] is True
@@ -150,8 +147,12 @@ def test_domain_validation_errors_are_422_problems_with_field_messages(world: Ap
     before = head(world)
     response = world.client("staff_tn").post(
         "/api/v1/updates/",
-        {"commission_id": str(world.ids["tn"]), "kind": "news", "title": {"ar": "  "},
-         "body": {"de": "Text"}},
+        {
+            "commission_id": str(world.ids["tn"]),
+            "kind": "news",
+            "title": {"ar": "  "},
+            "body": {"de": "Text"},
+        },
         format="json",
     )
     assert response.status_code == 422
@@ -167,7 +168,8 @@ def test_domain_validation_errors_are_422_problems_with_field_messages(world: Ap
 
 def test_malformed_requests_are_400_problems_naming_each_field(world: ApiWorld) -> None:
     response = world.client("staff_tn").post(
-        "/api/v1/updates/", {"commission_id": "nope", "kind": "gossip", "colour": "red"},
+        "/api/v1/updates/",
+        {"commission_id": "nope", "kind": "gossip", "colour": "red"},
         format="json",
     )
     assert response.status_code == 400
@@ -185,9 +187,7 @@ def test_malformed_requests_are_400_problems_naming_each_field(world: ApiWorld) 
     [("public", 401, "not_authenticated"), ("auditor", 403, "forbidden")],
 )
 def test_refusals_are_problems(world: ApiWorld, role: str, status: int, code: str) -> None:
-    response = world.client(role).post(
-        "/api/v1/workspaces/", {"name": "Mine"}, format="json"
-    )
+    response = world.client(role).post("/api/v1/workspaces/", {"name": "Mine"}, format="json")
     assert response.status_code == status
     assert response["Content-Type"] == PROBLEM
     assert response.json()["code"] == code
@@ -209,7 +209,8 @@ def test_an_unknown_endpoint_and_an_unknown_id_are_404_problems(world: ApiWorld)
 def test_a_command_response_is_read_from_up_to_date_read_models(world: ApiWorld) -> None:
     response = world.client("staff_tn").patch(
         f"/api/v1/commissions/{world.ids['tn']}/",
-        {"website": "https://natcom.tn"}, format="json",
+        {"website": "https://natcom.tn"},
+        format="json",
     )
     assert response.status_code == 403  # staff do not edit the profile
     response = world.client("sg_tn").patch(
@@ -228,18 +229,24 @@ def test_accept_language_picks_the_language_of_localized_texts(world: ApiWorld) 
         lang: world.client(HTTP_ACCEPT_LANGUAGE=lang).get(url).json()["localized"]["name"]
         for lang in ("ar", "en", "fr")
     }
-    assert texts == {"ar": "اللجنة الوطنية التونسية", "en": "Tunisian National Commission",
-                     "fr": "Commission nationale tunisienne"}
-    morocco = world.client(HTTP_ACCEPT_LANGUAGE="en").get(
-        f"/api/v1/commissions/{world.ids['ma']}/").json()
+    assert texts == {
+        "ar": "اللجنة الوطنية التونسية",
+        "en": "Tunisian National Commission",
+        "fr": "Commission nationale tunisienne",
+    }
+    morocco = world.client(HTTP_ACCEPT_LANGUAGE="en").get(f"/api/v1/commissions/{world.ids['ma']}/").json()
     assert morocco["localized"]["name"] == "اللجنة الوطنية المغربية"  # no English: Arabic
     assert set(morocco["name"]) == {"ar", "fr"}
 
 
 def test_lists_are_cursor_paginated(world: ApiWorld) -> None:
     for index in range(5):
-        world.app.post_message(world.actors["staff_tn"], command_id=str(uuid.uuid4()),
-                               thread_id=world.ids["thread"], text=f"m{index}")
+        world.app.post_message(
+            world.actors["staff_tn"],
+            command_id=str(uuid.uuid4()),
+            thread_id=world.ids["thread"],
+            text=f"m{index}",
+        )
     world.project()
     client = world.client("partner_tn")
     page = client.get(f"/api/v1/threads/{world.ids['thread']}/messages/?page_size=4").json()
@@ -264,8 +271,7 @@ def test_unread_counts_follow_the_read_marker(world: ApiWorld) -> None:
     client.post(f"/api/v1/threads/{thread}/read/", {"position": 1}, format="json")
     assert client.get(f"/api/v1/threads/{thread}/").json()["unread"] == 0
     assert client.get("/api/v1/workspaces/").json()["results"][0]["unread"] == 0
-    world.client("staff_tn").post(f"/api/v1/threads/{thread}/messages/", {"text": "new"},
-                                  format="json")
+    world.client("staff_tn").post(f"/api/v1/threads/{thread}/messages/", {"text": "new"}, format="json")
     assert client.get("/api/v1/workspaces/").json()["results"][0]["unread"] == 1
     # One's own messages are never unread.
     assert world.client("staff_tn").get(f"/api/v1/threads/{thread}/").json()["unread"] == 0

@@ -26,8 +26,11 @@ def head(world: ApiWorld) -> int:
 
 
 def upload(world: ApiWorld, name: str, content: bytes = b"minutes of the meeting\n") -> object:
-    data = {"resource_kind": "commission", "resource_id": str(world.ids["tn"]),
-            "file": SimpleUploadedFile(name, content)}
+    data = {
+        "resource_kind": "commission",
+        "resource_id": str(world.ids["tn"]),
+        "file": SimpleUploadedFile(name, content),
+    }
     return world.client("staff_tn").post("/api/v1/documents/", data, format="multipart")
 
 
@@ -61,8 +64,10 @@ def test_a_file_name_that_reverses_its_own_extension_is_refused(world: ApiWorld)
     ("path", "body"),
     [
         ("/api/v1/workspaces/", {"name": f"Finance{RLO}lanretni", "commission_id": "{tn}"}),
-        ("/api/v1/partners/", {"kind": "school", "country": "TN", "name": {"ar": f"مدرسة{RLO}"},
-                               "commission_id": "{tn}"}),
+        (
+            "/api/v1/partners/",
+            {"kind": "school", "country": "TN", "name": {"ar": f"مدرسة{RLO}"}, "commission_id": "{tn}"},
+        ),
     ],
 )
 def test_a_name_with_a_direction_override_is_refused_naming_the_field(

@@ -17,8 +17,12 @@ EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 
 
 
 def upload(world: ApiWorld, role: str, name: str, content: bytes, **fields: str) -> object:
-    data = {"resource_kind": "commission", "resource_id": str(world.ids["tn"]), **fields,
-            "file": SimpleUploadedFile(name, content)}
+    data = {
+        "resource_kind": "commission",
+        "resource_id": str(world.ids["tn"]),
+        **fields,
+        "file": SimpleUploadedFile(name, content),
+    }
     return world.client(role).post("/api/v1/documents/", data, format="multipart")
 
 
@@ -33,7 +37,10 @@ def test_an_upload_is_stored_and_downloaded_as_an_attachment_of_its_sniffed_type
     assert response.status_code == 201, response.json()
     document = response.json()
     assert (document["media_type"], document["size"], document["visibility"]) == (
-        "application/pdf", len(DEMO_PDF), "public")
+        "application/pdf",
+        len(DEMO_PDF),
+        "public",
+    )
     download = world.client().get(f"/api/v1/documents/{document['id']}/download/")
     assert download.status_code == 200
     assert download["Content-Type"] == "application/pdf"
@@ -76,9 +83,11 @@ def test_a_request_body_over_the_limit_gets_413(world: ApiWorld) -> None:
 def test_versions_are_added_listed_and_downloaded_by_number(world: ApiWorld) -> None:
     document = world.ids["commission_document"]
     client = world.client("staff_tn")
-    added = client.post(f"/api/v1/documents/{document}/versions/",
-                        {"file": SimpleUploadedFile("budget-2.csv", b"line,amount\nbooks,120\n")},
-                        format="multipart")
+    added = client.post(
+        f"/api/v1/documents/{document}/versions/",
+        {"file": SimpleUploadedFile("budget-2.csv", b"line,amount\nbooks,120\n")},
+        format="multipart",
+    )
     assert added.status_code == 201, added.json()
     assert added.json()["version_count"] == 2
     versions = client.get(f"/api/v1/documents/{document}/versions/").json()["results"]
@@ -88,8 +97,11 @@ def test_versions_are_added_listed_and_downloaded_by_number(world: ApiWorld) -> 
     assert client.get(f"/api/v1/documents/{document}/download/?version=9").status_code == 404
     archived = client.post(f"/api/v1/documents/{document}/archive/")
     assert archived.json()["archived"] is True
-    late = client.post(f"/api/v1/documents/{document}/versions/",
-                       {"file": SimpleUploadedFile("b.csv", b"a,b\n")}, format="multipart")
+    late = client.post(
+        f"/api/v1/documents/{document}/versions/",
+        {"file": SimpleUploadedFile("b.csv", b"a,b\n")},
+        format="multipart",
+    )
     assert late.status_code == 409
 
 
@@ -107,14 +119,21 @@ def test_internal_documents_are_hidden_from_those_who_may_not_read_their_resourc
 def test_comments_are_posted_edited_and_retracted_by_their_author(world: ApiWorld) -> None:
     update = world.ids["published"]
     posted = world.client("staff_ma").post(
-        "/api/v1/comments/", {"resource_kind": "update", "resource_id": str(update),
-                              "text": "Félicitations"}, format="json")
+        "/api/v1/comments/",
+        {"resource_kind": "update", "resource_id": str(update), "text": "Félicitations"},
+        format="json",
+    )
     assert posted.status_code == 201
     comment = posted.json()["id"]
-    assert world.client("staff_tn").patch(f"/api/v1/comments/{comment}/", {"text": "mine"},
-                                          format="json").status_code == 403
-    edited = world.client("staff_ma").patch(f"/api/v1/comments/{comment}/", {"text": "Bravo !"},
-                                            format="json")
+    assert (
+        world.client("staff_tn")
+        .patch(f"/api/v1/comments/{comment}/", {"text": "mine"}, format="json")
+        .status_code
+        == 403
+    )
+    edited = world.client("staff_ma").patch(
+        f"/api/v1/comments/{comment}/", {"text": "Bravo !"}, format="json"
+    )
     assert edited.json()["text"] == "Bravo !"
     assert edited.json()["edited"] is True
     retracted = world.client("staff_ma").post(f"/api/v1/comments/{comment}/retract/")
@@ -122,8 +141,9 @@ def test_comments_are_posted_edited_and_retracted_by_their_author(world: ApiWorl
     listed = world.client().get(f"/api/v1/comments/?resource_kind=update&resource_id={update}")
     assert [c["text"] for c in listed.json()["results"]] == ["Bravo", ""]
     draft = world.ids["draft"]
-    assert world.client().get(
-        f"/api/v1/comments/?resource_kind=update&resource_id={draft}").status_code == 404
+    assert (
+        world.client().get(f"/api/v1/comments/?resource_kind=update&resource_id={draft}").status_code == 404
+    )
 
 
 def test_the_edit_history_of_a_retracted_message_is_for_history_readers_only(
@@ -145,8 +165,12 @@ def test_the_edit_history_of_a_retracted_message_is_for_history_readers_only(
 def test_uploads_into_a_workspace_are_for_its_members(world: ApiWorld) -> None:
     data = {"resource_kind": "workspace", "resource_id": str(world.ids["workspace"])}
     member = world.client("partner_tn").post(
-        "/api/v1/documents/", {**data, "file": io.BytesIO(b"hello\n")}, format="multipart")
+        "/api/v1/documents/", {**data, "file": io.BytesIO(b"hello\n")}, format="multipart"
+    )
     assert member.status_code == 201, member.json()
-    assert world.client("staff_ma").post(
-        "/api/v1/documents/", {**data, "file": SimpleUploadedFile("a.txt", b"x\n")},
-        format="multipart").status_code == 404
+    assert (
+        world.client("staff_ma")
+        .post("/api/v1/documents/", {**data, "file": SimpleUploadedFile("a.txt", b"x\n")}, format="multipart")
+        .status_code
+        == 404
+    )

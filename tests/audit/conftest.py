@@ -63,17 +63,17 @@ def people(tawasul: Tawasul, project: Callable[[], int], audit_urls: None) -> Pe
     app.add_commission_member(
         system, command_id=cid(), commission_id=tn, user_id=ids["staff_tn"], role="staff"
     )
-    staff = Actor(ids["staff_tn"], Role.STAFF, commission_id=tn)
+    staff = Actor.holding(ids["staff_tn"], Role.STAFF, commission_id=tn)
     partner = app.register_partner(
         staff, command_id=cid(), kind="school", country="TN", name={"ar": "مدرسة"}, commission_id=tn
     )
-    app.add_partner_member(staff, command_id=cid(), partner_id=partner.id, user_id=ids["partner_tn"])
+    app.add_partner_member(Actor.system(), command_id=cid(), partner_id=partner.id, user_id=ids["partner_tn"])
     workspace = app.create_workspace(staff, command_id=cid(), name="Digital education", commission_id=tn)
     found.actors = {
-        "secretariat": Actor(ids["secretariat"], Role.SECRETARIAT),
-        "auditor": Actor(ids["auditor"], Role.AUDITOR),
+        "secretariat": Actor.holding(ids["secretariat"], Role.SECRETARIAT),
+        "auditor": Actor.holding(ids["auditor"], Role.AUDITOR),
         "staff_tn": staff,
-        "partner_tn": Actor(ids["partner_tn"], Role.PARTNER, partner_id=partner.id),
+        "partner_tn": Actor.holding(ids["partner_tn"], Role.PARTNER, partner_id=partner.id),
         "system": system,
     }
     found.ids.update(tn=tn, partner=partner.id, workspace=workspace.id)

@@ -131,7 +131,7 @@ def test_as_of_a_moment_and_at_a_version_reconstruct_what_the_read_models_showed
     app.update_commission_profile(
         system, command_id=cid(), commission_id=ids["tn"], changes={"phone": "+216 1"}
     )
-    app.add_partner_member(staff, command_id=cid(), partner_id=ids["partner"], user_id="u-new")
+    app.add_partner_member(system, command_id=cid(), partner_id=ids["partner"], user_id="u-new")
     app.withdraw_update(staff, command_id=cid(), update_id=ids["update"], reason="wrong date")
     app.accept_proposal(secretariat, command_id=cid(), proposal_id=ids["proposal"], rationale="ok")
     app.add_workspace_member(staff, command_id=cid(), workspace_id=ids["workspace"], user_id="u-new")

@@ -54,7 +54,7 @@ def decide_things(people: People) -> dict[str, Any]:
     app.change_commission_member_role(
         system, command_id=cid(), commission_id=tn, user_id=staff.id, role="secretary_general"
     )
-    app.add_partner_member(staff, command_id=cid(), partner_id=people.ids["partner"], user_id="u-teacher")
+    app.add_partner_member(system, command_id=cid(), partner_id=people.ids["partner"], user_id="u-teacher")
     app.add_workspace_member(
         staff, command_id=cid(), workspace_id=people.ids["workspace"], user_id="u-teacher"
     )

@@ -73,8 +73,11 @@ def test_payloads_written_by_one_person_stay_text_for_everyone_else(new_page: Ne
     salma.select_option("#upload-resource", label="التعليم الرقمي — Digital education")
     salma.set_input_files(
         "#upload-file",
-        {"name": f'"><img src=x id="{MARK}-file" onerror=alert(1)>.txt', "mimeType": "text/plain",
-         "buffer": b"minutes of the meeting\n"},
+        {
+            "name": f'"><img src=x id="{MARK}-file" onerror=alert(1)>.txt',
+            "mimeType": "text/plain",
+            "buffer": b"minutes of the meeting\n",
+        },
     )
     salma.click("#upload-submit")
     salma.wait_for_url("**/documents/*-*/")

@@ -58,7 +58,11 @@ class Cluster:
     def tawasul(self, *arguments: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "core.cli", *arguments],
-            env=self.env, capture_output=True, text=True, timeout=timeout, check=False,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
         )
 
     def status(self) -> list[dict[str, Any]]:
@@ -71,8 +75,9 @@ class Cluster:
     def ws(self, worker: int) -> str:
         return f"ws://127.0.0.1:{self.ports[worker]}/ws/"
 
-    def call(self, worker: int, path: str, *, token: str | None = None,
-             body: dict[str, Any] | None = None) -> Any:
+    def call(
+        self, worker: int, path: str, *, token: str | None = None, body: dict[str, Any] | None = None
+    ) -> Any:
         request = urllib.request.Request(self.url(worker, path))
         if token:
             request.add_header("Authorization", f"Token {token}")
@@ -122,17 +127,27 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     database_url, redis_url = _fresh_database(), _fresh_redis()
     var_dir: Path = tmp_path_factory.mktemp("cluster-var")
     env = {key: value for key, value in os.environ.items() if not key.startswith("TAWASUL_")}
-    env.update({
-        "TAWASUL_DATABASE_URL": database_url,
-        "TAWASUL_REDIS_URL": redis_url,
-        "TAWASUL_VAR_DIR": str(var_dir),
-        "TAWASUL_LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
-    })
+    env.update(
+        {
+            "TAWASUL_DATABASE_URL": database_url,
+            "TAWASUL_REDIS_URL": redis_url,
+            "TAWASUL_VAR_DIR": str(var_dir),
+            "TAWASUL_LOG_LEVEL": "WARNING",
+            "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
+        }
+    )
     started = Cluster(env, database_url, [free_port(), free_port()])
     try:
-        up = started.tawasul("cluster", "up", "--seed", "--ports", ",".join(map(str, started.ports)),
-                             "--timeout", "150", timeout=240)
+        up = started.tawasul(
+            "cluster",
+            "up",
+            "--seed",
+            "--ports",
+            ",".join(map(str, started.ports)),
+            "--timeout",
+            "150",
+            timeout=240,
+        )
         print(up.stdout, up.stderr, sep="\n")
         assert up.returncode == 0, up.stderr
         started.members = {row["name"]: row for row in started.status()}
@@ -167,8 +182,7 @@ class Client:
 
     @classmethod
     async def open(cls, url: str, token: str) -> Client:
-        opened = await connect(url, additional_headers={"Authorization": f"Token {token}"},
-                               open_timeout=WAIT)
+        opened = await connect(url, additional_headers={"Authorization": f"Token {token}"}, open_timeout=WAIT)
         client = cls(opened)
         assert (await client.next_frame())["type"] == "welcome"
         return client
@@ -195,8 +209,13 @@ class Client:
         while True:
             frame = await self.next_frame(max(deadline - time.monotonic(), 0.01))
             if frame["type"] == "resubscribe":
-                await self.send({"type": "subscribe", "stream": frame["stream"],
-                                 "after": self.last.get(frame["stream"], frame["after"])})
+                await self.send(
+                    {
+                        "type": "subscribe",
+                        "stream": frame["stream"],
+                        "after": self.last.get(frame["stream"], frame["after"]),
+                    }
+                )
             elif frame["type"] == "event" and frame["stream"] == stream:
                 self.last[stream] = max(self.last.get(stream, 0), frame["position"])
                 if frame["data"].get("text") == text:

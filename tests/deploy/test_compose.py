@@ -93,8 +93,15 @@ def test_the_compose_file_validates_against_the_compose_specification() -> None:
 
 def test_the_schema_catches_a_broken_compose_file() -> None:
     validator = jsonschema.Draft201909Validator(json.loads(SCHEMA.read_text()))
-    broken = {"services": {"web": {"image": "tawasul", "depends_on": {"db": {"condition": "healthy"}},
-                                   "restart_policy": "always"}}}
+    broken = {
+        "services": {
+            "web": {
+                "image": "tawasul",
+                "depends_on": {"db": {"condition": "healthy"}},
+                "restart_policy": "always",
+            }
+        }
+    }
     assert len(list(validator.iter_errors(broken))) >= 2
 
 
@@ -231,8 +238,13 @@ def test_nginx_accepts_the_configuration(tmp_path: Path) -> None:
         f"http {{\n  {'include ' + mime + ';' if Path(mime).exists() else ''}\n"
         f"  access_log off;\n  include {tmp_path}/site.conf;\n}}\n"
     )
-    done = subprocess.run([nginx, "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")],
-                          capture_output=True, text=True, timeout=30, check=False)
+    done = subprocess.run(
+        [nginx, "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
 
 

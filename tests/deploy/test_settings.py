@@ -15,8 +15,9 @@ SHOW = "from django.conf import settings; print(settings.VAR_DIR); print(setting
 
 def run(env: dict[str, str], cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("TAWASUL_", "DJANGO_"))}
-    return subprocess.run([TAWASUL, "manage", *args], env={**clean, **env}, cwd=cwd,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [TAWASUL, "manage", *args], env={**clean, **env}, cwd=cwd, capture_output=True, text=True, timeout=120
+    )
 
 
 def production(tmp_path: Path, **more: str) -> dict[str, str]:
@@ -32,9 +33,11 @@ def production(tmp_path: Path, **more: str) -> dict[str, str]:
 
 
 def test_production_refuses_the_demo_secret_an_empty_one_and_debug(tmp_path: Path) -> None:
-    for unsafe in ({"TAWASUL_SECRET_KEY": "tawasul-demo-secret-key-not-for-production"},
-                   {"TAWASUL_SECRET_KEY": ""},
-                   {"TAWASUL_DEBUG": "true"}):
+    for unsafe in (
+        {"TAWASUL_SECRET_KEY": "tawasul-demo-secret-key-not-for-production"},
+        {"TAWASUL_SECRET_KEY": ""},
+        {"TAWASUL_DEBUG": "true"},
+    ):
         result = run(production(tmp_path, **unsafe), tmp_path, "check")
         assert result.returncode != 0, unsafe
         assert "refuses to start" in result.stderr, (unsafe, result.stderr[-500:])

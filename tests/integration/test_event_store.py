@@ -113,7 +113,7 @@ def test_two_writers_on_one_aggregate_never_lose_an_update(make_store_app: Calla
     apps = [make_store_app("postgres"), make_store_app("postgres")]
     empty_store(apps[0])
     world = build_world(apps[0])
-    sg = Actor("u-sg-tn", Role.SECRETARY_GENERAL, commission_id=world.tn)
+    sg = Actor.holding("u-sg-tn", Role.SECRETARY_GENERAL, commission_id=world.tn)
     initial = apps[0].commission(world.tn).version
     stored: list[str] = []
     conflicts: list[str] = []

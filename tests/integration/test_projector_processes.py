@@ -17,10 +17,13 @@ from tests.builders import build_world, cid
 
 pytestmark = pytest.mark.postgres
 
+
 def database_url() -> str:
     database = settings.DATABASES["default"]
     return processes.database_url(
-        database["NAME"], host=database["HOST"] or "127.0.0.1", port=int(database["PORT"] or 5432),
+        database["NAME"],
+        host=database["HOST"] or "127.0.0.1",
+        port=int(database["PORT"] or 5432),
         user=database["USER"],
     )
 

@@ -102,36 +102,47 @@ def people(tawasul: Tawasul) -> People:
     tn, ma = commission_id("TN"), commission_id("MA")
     world.ids.update(tn=tn, ma=ma)
     app.register_organisation(system, command_id=cid(), acronym="ALECSO", name={"en": "ALECSO"})
-    app.add_organisation_member(system, command_id=cid(), user_id=world.user_id("secretariat"),
-                                role="secretariat")
+    app.add_organisation_member(
+        system, command_id=cid(), user_id=world.user_id("secretariat"), role="secretariat"
+    )
     app.add_organisation_member(system, command_id=cid(), user_id=world.user_id("auditor"), role="auditor")
     app.register_commission(system, command_id=cid(), country="TN", name={"ar": "تونس"})
     app.register_commission(system, command_id=cid(), country="MA", name={"ar": "المغرب"})
-    for role, commission, kind in (("staff_tn", tn, "staff"), ("staff_ma", ma, "staff"),
-                                   ("sg_tn", tn, "secretary_general")):
-        app.add_commission_member(system, command_id=cid(), commission_id=commission,
-                                  user_id=world.user_id(role), role=kind)
+    for role, commission, kind in (
+        ("staff_tn", tn, "staff"),
+        ("staff_ma", ma, "staff"),
+        ("sg_tn", tn, "secretary_general"),
+    ):
+        app.add_commission_member(
+            system, command_id=cid(), commission_id=commission, user_id=world.user_id(role), role=kind
+        )
     world.actors = {
-        "secretariat": Actor(world.user_id("secretariat"), Role.SECRETARIAT),
-        "auditor": Actor(world.user_id("auditor"), Role.AUDITOR),
-        "sg_tn": Actor(world.user_id("sg_tn"), Role.SECRETARY_GENERAL, commission_id=tn),
-        "staff_tn": Actor(world.user_id("staff_tn"), Role.STAFF, commission_id=tn),
-        "staff_ma": Actor(world.user_id("staff_ma"), Role.STAFF, commission_id=ma),
-        "outsider": Actor(world.user_id("outsider"), Role.PUBLIC),
+        "secretariat": Actor.holding(world.user_id("secretariat"), Role.SECRETARIAT),
+        "auditor": Actor.holding(world.user_id("auditor"), Role.AUDITOR),
+        "sg_tn": Actor.holding(world.user_id("sg_tn"), Role.SECRETARY_GENERAL, commission_id=tn),
+        "staff_tn": Actor.holding(world.user_id("staff_tn"), Role.STAFF, commission_id=tn),
+        "staff_ma": Actor.holding(world.user_id("staff_ma"), Role.STAFF, commission_id=ma),
+        "outsider": Actor.holding(world.user_id("outsider"), Role.PUBLIC),
     }
     staff_tn = world.actors["staff_tn"]
-    partner = app.register_partner(staff_tn, command_id=cid(), kind="school", country="TN",
-                                   name={"ar": "مدرسة"}, commission_id=tn)
+    partner = app.register_partner(
+        staff_tn, command_id=cid(), kind="school", country="TN", name={"ar": "مدرسة"}, commission_id=tn
+    )
     world.ids["partner"] = partner.id
-    app.add_partner_member(staff_tn, command_id=cid(), partner_id=partner.id,
-                           user_id=world.user_id("partner_tn"))
-    world.actors["partner_tn"] = Actor(world.user_id("partner_tn"), Role.PARTNER, partner_id=partner.id)
+    app.add_partner_member(
+        Actor.system(), command_id=cid(), partner_id=partner.id, user_id=world.user_id("partner_tn")
+    )
+    world.actors["partner_tn"] = Actor.holding(
+        world.user_id("partner_tn"), Role.PARTNER, partner_id=partner.id
+    )
     workspace = app.create_workspace(staff_tn, command_id=cid(), name="Digital education", commission_id=tn)
     world.ids["workspace"] = workspace.id
-    app.add_workspace_member(staff_tn, command_id=cid(), workspace_id=workspace.id,
-                             user_id=world.user_id("partner_tn"))
-    world.ids["thread"] = app.start_thread(staff_tn, command_id=cid(), workspace_id=workspace.id,
-                                           title="Kickoff").id
+    app.add_workspace_member(
+        staff_tn, command_id=cid(), workspace_id=workspace.id, user_id=world.user_id("partner_tn")
+    )
+    world.ids["thread"] = app.start_thread(
+        staff_tn, command_id=cid(), workspace_id=workspace.id, title="Kickoff"
+    ).id
     world.project()
     return world
 
@@ -232,7 +243,11 @@ Connect = Callable[..., Awaitable[Live]]
 
 
 def headers_for(
-    people: People, role: str | None, *, origin: str | None = "http://testserver", session: str | None = None,
+    people: People,
+    role: str | None,
+    *,
+    origin: str | None = "http://testserver",
+    session: str | None = None,
     token: str | None = None,
 ) -> list[tuple[bytes, bytes]]:
     headers: list[tuple[bytes, bytes]] = []
@@ -275,4 +290,3 @@ async def connect(people: People) -> AsyncIterator[Callable[..., Awaitable[Any]]
         with contextlib.suppress(Exception):  # already closed
             await communicator.disconnect(timeout=1)
     await close_hub()
-

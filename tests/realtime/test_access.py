@@ -18,8 +18,15 @@ from tests.realtime.conftest import Connect, People, cid, stored_head
 pytestmark = [pytest.mark.both_backends, pytest.mark.django_db(transaction=True)]
 
 # The Tunisian workspace's members are staff_tn (its creator) and partner_tn.
-STREAMS = ("thread", "workspace", "feed:commission:TN", "feed:commission:MA", "feed:all", "user:me",
-           "user:<another>")
+STREAMS = (
+    "thread",
+    "workspace",
+    "feed:commission:TN",
+    "feed:commission:MA",
+    "feed:all",
+    "user:me",
+    "user:<another>",
+)
 Y, N = "subscribed", "forbidden"
 READERS = {
     "secretariat": (Y, Y, Y, Y, Y, Y, N),
@@ -126,14 +133,17 @@ async def test_a_browser_connects_with_its_session_cookie_from_a_served_origin(
     assert (await live.subscribe(people.thread))["type"] == "subscribed"
 
 
-@pytest.mark.parametrize("refused", [
-    "anonymous",
-    "session cookie from a foreign origin",
-    "session cookie without an origin",
-    "token from a foreign origin",
-    "unknown token",
-    "another scheme",
-])
+@pytest.mark.parametrize(
+    "refused",
+    [
+        "anonymous",
+        "session cookie from a foreign origin",
+        "session cookie without an origin",
+        "token from a foreign origin",
+        "unknown token",
+        "another scheme",
+    ],
+)
 async def test_these_handshakes_are_refused(people: People, connect: Connect, refused: str) -> None:
     options: dict[str, Any] = {
         "anonymous": {"role": None},
@@ -167,25 +177,34 @@ async def test_removed_from_a_workspace_while_subscribed_ends_those_streams_and_
     for stream in (people.thread, people.workspace, "user:me"):
         assert (await partner.subscribe(stream))["type"] == "subscribed"
     await database_sync_to_async(people.app.remove_workspace_member)(
-        people.actors["staff_tn"], command_id=cid(), workspace_id=people.ids["workspace"],
+        people.actors["staff_tn"],
+        command_id=cid(),
+        workspace_id=people.ids["workspace"],
         user_id=people.user_id("partner_tn"),
     )
     ended = {(await partner.next("unsubscribed", timeout=15, reason="forbidden"))["stream"] for _ in range(2)}
     assert ended == {people.thread, people.workspace}
     errors = [f for f in partner.seen if f["type"] == "error"]
-    assert {(f["stream"], f["code"]) for f in errors} == {(people.thread, "forbidden"),
-                                                          (people.workspace, "forbidden")}
+    assert {(f["stream"], f["code"]) for f in errors} == {
+        (people.thread, "forbidden"),
+        (people.workspace, "forbidden"),
+    }
     # Messages posted after the removal do not reach them; their user stream goes on.
     removed_at = await stored_head(people)
     await database_sync_to_async(people.post)("staff_tn", "after the removal")
     mentioned = await database_sync_to_async(people.app.add_workspace_member)(
-        people.actors["staff_tn"], command_id=cid(), workspace_id=people.ids["workspace"],
+        people.actors["staff_tn"],
+        command_id=cid(),
+        workspace_id=people.ids["workspace"],
         user_id=people.user_id("partner_tn"),
     )
     added = await partner.next("event", timeout=15, stream="user:me", kind="workspace.member_added")
     assert added["position"] == mentioned.position
-    assert not [f for f in partner.seen
-                if f["type"] == "event" and f["stream"] != "user:me" and f["position"] > removed_at]
+    assert not [
+        f
+        for f in partner.seen
+        if f["type"] == "event" and f["stream"] != "user:me" and f["position"] > removed_at
+    ]
     # And they may subscribe again now that they are back.
     assert (await partner.subscribe(people.workspace))["type"] == "subscribed"
 

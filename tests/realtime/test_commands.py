@@ -83,11 +83,14 @@ async def test_editing_and_retracting_over_the_socket_reach_readers_and_rest(
     reader = await connect("partner_tn")
     await reader.subscribe(people.thread)
     posted = await author.command("message.post", in_thread(people, "draft"))
-    edited = await author.command("message.edit", {"message_id": posted["object_id"], "text": "final",
-                                                   "expected_version": posted["version"]})
+    edited = await author.command(
+        "message.edit",
+        {"message_id": posted["object_id"], "text": "final", "expected_version": posted["version"]},
+    )
     assert (edited["type"], edited["version"]) == ("ack", 2)
-    retracted = await author.command("message.retract", {"message_id": posted["object_id"],
-                                                         "expected_version": edited["version"]})
+    retracted = await author.command(
+        "message.retract", {"message_id": posted["object_id"], "expected_version": edited["version"]}
+    )
     assert (retracted["type"], retracted["version"]) == ("ack", 3)
     events = await reader.events(people.thread, 3)
     assert [e["kind"] for e in events] == ["message.posted", "message.edited", "message.retracted"]
@@ -105,8 +108,10 @@ async def test_an_edit_with_a_stale_version_is_refused_with_conflict_and_stores_
     posted = await live.command("message.post", in_thread(people, "v1"))
     await live.command("message.edit", {"message_id": posted["object_id"], "text": "v2"})
     stored = await stored_head(people)
-    stale = await live.command("message.edit", {"message_id": posted["object_id"], "text": "lost update",
-                                                "expected_version": posted["version"]})
+    stale = await live.command(
+        "message.edit",
+        {"message_id": posted["object_id"], "text": "lost update", "expected_version": posted["version"]},
+    )
     assert (stale["type"], stale["code"]) == ("error", "conflict")
     assert await stored_head(people) == stored
 
@@ -127,8 +132,9 @@ async def test_starting_a_thread_over_the_socket_reaches_workspace_subscribers(
     member = await connect("partner_tn")
     await member.subscribe(people.workspace)
     starter = await connect("staff_tn")
-    started = await starter.command("thread.start", {"workspace_id": str(people.ids["workspace"]),
-                                                     "title": "الميزانية / Budget"})
+    started = await starter.command(
+        "thread.start", {"workspace_id": str(people.ids["workspace"]), "title": "الميزانية / Budget"}
+    )
     assert (started["type"], started["kind"]) == ("ack", "thread")
     [event] = await member.events(people.workspace, 1)
     assert (event["kind"], event["position"]) == ("thread.started", started["position"])
@@ -145,26 +151,35 @@ async def test_commenting_over_the_socket_posts_the_comment_that_rest_lists(
     live = await connect("staff_tn")
     commission = str(people.ids["tn"])
     await live.subscribe(f"feed:commission:{commission}")
-    ack = await live.command("comment.post", {"resource_kind": "commission", "resource_id": commission,
-                                              "text": "تعليق / comment"})
+    ack = await live.command(
+        "comment.post", {"resource_kind": "commission", "resource_id": commission, "text": "تعليق / comment"}
+    )
     assert (ack["type"], ack["kind"]) == ("ack", "comment")
     [event] = await events_of(live, f"feed:commission:{commission}", 1)
     assert event["position"] == ack["position"]
-    listed = await rest(people, "staff_tn", "get",
-                        f"/api/v1/comments/?resource_kind=commission&resource_id={commission}")
+    listed = await rest(
+        people, "staff_tn", "get", f"/api/v1/comments/?resource_kind=commission&resource_id={commission}"
+    )
     assert [c["id"] for c in listed.json()["results"]] == [ack["object_id"]]
 
 
-@pytest.mark.parametrize(("name", "args", "errors"), [
-    ("message.post", {"text": "no thread"}, {"thread_id"}),
-    ("message.post", {"thread_id": "THREAD", "text": 5}, {"text"}),
-    ("message.post", {"thread_id": "THREAD", "text": "hi", "colour": "red"}, {"colour"}),
-    ("message.post", {"thread_id": "THREAD", "text": "hi", "mentions": "everyone"}, {"mentions"}),
-    ("message.edit", {"message_id": "THREAD", "text": "x", "expected_version": "2"}, {"expected_version"}),
-    ("message.post", {"thread_id": "THREAD", "text": "   "}, {"text"}),
-    ("thread.start", {"workspace_id": 7, "title": "t"}, {"workspace_id"}),
-    ("typing", {"thread_id": "THREAD", "mood": "happy"}, {"mood"}),
-])
+@pytest.mark.parametrize(
+    ("name", "args", "errors"),
+    [
+        ("message.post", {"text": "no thread"}, {"thread_id"}),
+        ("message.post", {"thread_id": "THREAD", "text": 5}, {"text"}),
+        ("message.post", {"thread_id": "THREAD", "text": "hi", "colour": "red"}, {"colour"}),
+        ("message.post", {"thread_id": "THREAD", "text": "hi", "mentions": "everyone"}, {"mentions"}),
+        (
+            "message.edit",
+            {"message_id": "THREAD", "text": "x", "expected_version": "2"},
+            {"expected_version"},
+        ),
+        ("message.post", {"thread_id": "THREAD", "text": "   "}, {"text"}),
+        ("thread.start", {"workspace_id": 7, "title": "t"}, {"workspace_id"}),
+        ("typing", {"thread_id": "THREAD", "mood": "happy"}, {"mood"}),
+    ],
+)
 async def test_wrong_arguments_are_refused_as_invalid_with_errors_per_argument_and_store_nothing(
     people: People, connect: Connect, name: str, args: dict[str, Any], errors: set[str]
 ) -> None:
@@ -181,8 +196,9 @@ async def test_a_command_on_something_that_does_not_exist_is_not_found(
     people: People, connect: Connect
 ) -> None:
     live = await connect("staff_tn")
-    answer = await live.command("message.post", {"thread_id": "9d2c7e4a-0000-4000-8000-000000000000",
-                                                 "text": "into the void"})
+    answer = await live.command(
+        "message.post", {"thread_id": "9d2c7e4a-0000-4000-8000-000000000000", "text": "into the void"}
+    )
     assert (answer["type"], answer["code"]) == ("error", "not_found")
 
 

@@ -36,18 +36,33 @@ streams = st.one_of(
 )
 command_names = st.one_of(st.sampled_from(NAMES), st.text(max_size=30), json_values)
 frames = st.one_of(
-    st.fixed_dictionaries({"type": st.just("subscribe"), "stream": streams},
-                          optional={"after": json_values | st.integers(min_value=-2**70, max_value=2**70)}),
+    st.fixed_dictionaries(
+        {"type": st.just("subscribe"), "stream": streams},
+        optional={"after": json_values | st.integers(min_value=-(2**70), max_value=2**70)},
+    ),
     st.fixed_dictionaries({"type": st.just("unsubscribe"), "stream": streams}),
     st.fixed_dictionaries(
         {"type": st.just("command"), "name": command_names},
         optional={
             "id": st.text(max_size=90) | json_values,
             "args": st.dictionaries(
-                st.sampled_from(["thread_id", "message_id", "workspace_id", "text", "title", "resource_kind",
-                                 "resource_id", "expected_version"]) | st.text(max_size=12),
-                json_values | st.uuids().map(str), max_size=5,
-            ) | json_values,
+                st.sampled_from(
+                    [
+                        "thread_id",
+                        "message_id",
+                        "workspace_id",
+                        "text",
+                        "title",
+                        "resource_kind",
+                        "resource_id",
+                        "expected_version",
+                    ]
+                )
+                | st.text(max_size=12),
+                json_values | st.uuids().map(str),
+                max_size=5,
+            )
+            | json_values,
         },
     ),
     st.dictionaries(st.text(max_size=10), json_values, max_size=5),

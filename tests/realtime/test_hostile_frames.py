@@ -27,27 +27,68 @@ BAD_FRAMES: list[tuple[str, Any, str]] = [
     ("no type at all", {"stream": "feed:all"}, "malformed"),
     ("an unknown type", {"type": "shout", "text": "hello"}, "unknown_type"),
     ("a command without a name", {"type": "command", "id": "c1", "args": {}}, "malformed"),
-    ("a command whose args are a list", {"type": "command", "id": "c2", "name": "message.post", "args": []},
-     "malformed"),
+    (
+        "a command whose args are a list",
+        {"type": "command", "id": "c2", "name": "message.post", "args": []},
+        "malformed",
+    ),
     ("a command id with spaces", {"type": "command", "id": "a b", "name": "typing", "args": {}}, "invalid"),
-    ("a command id of 81 characters", {"type": "command", "id": "x" * 81, "name": "typing", "args": {}},
-     "invalid"),
-    ("an unknown command", {"type": "command", "id": "c3", "name": "drop.tables", "args": {}},
-     "unknown_command"),
-    ("arguments of the wrong type", {"type": "command", "id": "c4", "name": "message.post",
-                                     "args": {"thread_id": THREAD, "text": ["not", "text"]}}, "invalid"),
-    ("a text over the use case's maximum", {"type": "command", "id": "c5", "name": "message.post",
-                                            "args": {"thread_id": THREAD, "text": "a" * 10_001}}, "invalid"),
+    (
+        "a command id of 81 characters",
+        {"type": "command", "id": "x" * 81, "name": "typing", "args": {}},
+        "invalid",
+    ),
+    (
+        "an unknown command",
+        {"type": "command", "id": "c3", "name": "drop.tables", "args": {}},
+        "unknown_command",
+    ),
+    (
+        "arguments of the wrong type",
+        {
+            "type": "command",
+            "id": "c4",
+            "name": "message.post",
+            "args": {"thread_id": THREAD, "text": ["not", "text"]},
+        },
+        "invalid",
+    ),
+    (
+        "a text over the use case's maximum",
+        {
+            "type": "command",
+            "id": "c5",
+            "name": "message.post",
+            "args": {"thread_id": THREAD, "text": "a" * 10_001},
+        },
+        "invalid",
+    ),
     ("a stream of no known form", {"type": "subscribe", "stream": "chat:lobby"}, "invalid"),
     ("a stream id that is not a UUID", {"type": "subscribe", "stream": "thread:../../etc"}, "invalid"),
     ("a negative after", {"type": "subscribe", "stream": "feed:all", "after": -1}, "invalid"),
     ("an after that is text", {"type": "subscribe", "stream": "feed:all", "after": "12"}, "invalid"),
     ("another person's user stream", {"type": "subscribe", "stream": "user:someone-else"}, "forbidden"),
-    ("a frame over 64 KiB", {"type": "command", "id": "c6", "name": "message.post",
-                             "args": {"thread_id": THREAD, "text": "a" * (65 * 1024)}}, "too_large"),
+    (
+        "a frame over 64 KiB",
+        {
+            "type": "command",
+            "id": "c6",
+            "name": "message.post",
+            "args": {"thread_id": THREAD, "text": "a" * (65 * 1024)},
+        },
+        "too_large",
+    ),
     # 40,000 Arabic letters: under 64 Ki characters, over 64 KiB in UTF-8.
-    ("a frame over 64 KiB in UTF-8", {"type": "command", "id": "c7", "name": "message.post",
-                                      "args": {"thread_id": THREAD, "text": "ب" * 40_000}}, "too_large"),
+    (
+        "a frame over 64 KiB in UTF-8",
+        {
+            "type": "command",
+            "id": "c7",
+            "name": "message.post",
+            "args": {"thread_id": THREAD, "text": "ب" * 40_000},
+        },
+        "too_large",
+    ),
 ]
 
 

@@ -55,8 +55,7 @@ async def test_a_hub_started_while_redis_is_away_joins_the_live_items_once_it_is
         await hub.close()
 
 
-async def test_only_subscriptions_made_before_the_hub_joined_resubscribe_when_it_first_hears_the_projector(
-) -> None:
+async def test_only_subscriptions_older_than_the_hub_resubscribe_when_it_first_hears_the_projector() -> None:
     hub = Hub(asyncio.get_running_loop(), InMemoryChannelLayer())
     early_sent: list[dict[str, Any]] = []
     later_sent: list[dict[str, Any]] = []
@@ -75,8 +74,14 @@ async def test_only_subscriptions_made_before_the_hub_joined_resubscribe_when_it
         later = hub.attach(later_send, "later")
         live_subscription(later)
         hub._on_message({"type": TICK, "publisher": "projector-term-1", "seq": 7})
-        assert await frames_of(early_sent) == [{"type": "resubscribe", "stream": early_subscription.ref.label,
-                                                "after": 0, "reason": "interrupted"}]
+        assert await frames_of(early_sent) == [
+            {
+                "type": "resubscribe",
+                "stream": early_subscription.ref.label,
+                "after": 0,
+                "reason": "interrupted",
+            }
+        ]
         assert await frames_of(later_sent) == []
         # A new projector term later: nobody can know what the last one did not push.
         hub._on_message({"type": TICK, "publisher": "projector-term-2", "seq": 0})

@@ -56,8 +56,13 @@ async def test_a_message_posted_over_rest_reaches_a_subscribed_socket_as_rest_re
 ) -> None:
     live = await connect("partner_tn")
     await live.subscribe(people.thread)
-    response = await rest(people, "staff_tn", "post", f"/api/v1/threads/{people.ids['thread']}/messages/",
-                          {"text": "اجتماع الخميس — réunion jeudi"})
+    response = await rest(
+        people,
+        "staff_tn",
+        "post",
+        f"/api/v1/threads/{people.ids['thread']}/messages/",
+        {"text": "اجتماع الخميس — réunion jeudi"},
+    )
     assert response.status_code == 201, response.content
     [event] = await live.events(people.thread, 1)
     assert event["kind"] == "message.posted"
@@ -92,10 +97,14 @@ async def test_a_mention_reaches_the_mentioned_persons_user_stream(
     mentioned = await connect("partner_tn")
     assert (await mentioned.subscribe("user:me"))["type"] == "subscribed"
     author = await connect("staff_tn")
-    ack = await author.command("message.post", {
-        "thread_id": str(people.ids["thread"]), "text": "please review",
-        "mentions": [people.user_id("partner_tn")],
-    })
+    ack = await author.command(
+        "message.post",
+        {
+            "thread_id": str(people.ids["thread"]),
+            "text": "please review",
+            "mentions": [people.user_id("partner_tn")],
+        },
+    )
     [event] = await mentioned.events("user:me", 1)
     assert event["position"] == ack["position"]
     assert event["data"]["object"]["id"] == ack["object_id"]

@@ -88,8 +88,10 @@ def running_stack(logs: Path) -> Iterator[Stack]:
             projector = start_projector(env, logs)
             started.append(projector)
             daphnes: list[Service] = []
-            starting = [threading.Thread(target=lambda n=n: daphnes.append(start_daphne(env, logs, n)))
-                        for n in ("daphne-a", "daphne-b")]
+            starting = [
+                threading.Thread(target=lambda n=n: daphnes.append(start_daphne(env, logs, n)))
+                for n in ("daphne-a", "daphne-b")
+            ]
             for thread in starting:
                 thread.start()
             for thread in starting:
@@ -149,8 +151,12 @@ async def test_a_client_on_one_daphne_receives_what_a_client_on_the_other_posts(
         for socket in (reader, writer):
             await socket.send(json.dumps({"type": "subscribe", "stream": stream, "after": None}))
             await next_frame(socket, "subscribed", stream=stream)
-        command = {"type": "command", "id": str(uuid.uuid4()), "name": "message.post",
-                   "args": {"thread_id": people.thread, "text": "من دافني ب إلى دافني أ"}}
+        command = {
+            "type": "command",
+            "id": str(uuid.uuid4()),
+            "name": "message.post",
+            "args": {"thread_id": people.thread, "text": "من دافني ب إلى دافني أ"},
+        }
         await writer.send(json.dumps(command))
         ack = await next_frame(writer, "ack", id=command["id"])
         on_a = await next_frame(reader, "event", stream=stream)
@@ -174,7 +180,7 @@ async def test_daphne_refuses_these_handshakes_with_http_403(stack: Stack, refus
 
 
 async def test_daphne_drops_a_socket_that_sends_a_frame_over_256_kib_and_serves_the_next(
-    stack: Stack
+    stack: Stack,
 ) -> None:
     async with socket_of(stack, 0, stack.people.staff) as socket:
         await socket.send("x" * (300 * 1024))
@@ -215,8 +221,12 @@ class Follower:
 
     async def _session(self, stopping: asyncio.Event) -> None:
         headers = {"Authorization": f"Token {self.token}"}
-        async with connect(self.url, additional_headers=headers, origin=self.origin,  # type: ignore[arg-type]
-                           open_timeout=15) as socket:
+        async with connect(
+            self.url,
+            additional_headers=headers,
+            origin=self.origin,  # type: ignore[arg-type]
+            open_timeout=15,
+        ) as socket:
             self.connections += 1
             await socket.send(self.subscribe())
             while not stopping.is_set():
@@ -243,8 +253,11 @@ def post_messages(app: Tawasul, staff: Actor, thread: UUID, redis: RedisServer, 
     for number in range(MESSAGES):
         if number == MESSAGES // 2:
             redis.restart()
-        posted.append(app.post_message(staff, command_id=str(uuid.uuid4()), thread_id=thread,
-                                       text=f"message {number}").position)
+        posted.append(
+            app.post_message(
+                staff, command_id=str(uuid.uuid4()), thread_id=thread, text=f"message {number}"
+            ).position
+        )
         time.sleep(0.003)
 
 
@@ -256,21 +269,24 @@ async def test_clients_resuming_from_their_last_position_across_a_redis_restart_
     readers = [people.staff, *people.workspaces[0]["members"][1:]]
     followers = [
         Follower(f"{daphne.name}-{index}", daphne.ws_url, daphne.origin, people.tokens[user], stream)
-        for daphne in stack.daphnes for index, user in enumerate(readers)
+        for daphne in stack.daphnes
+        for index, user in enumerate(readers)
     ]
     stopping = asyncio.Event()
     running = [asyncio.create_task(f.run(stopping)) for f in followers]
     app = Tawasul(postgres_env(stack.database.rsplit("/", 1)[1]), content_store=content_store)
     try:
         await asyncio.wait_for(asyncio.gather(*(f.ready.wait() for f in followers)), TIMEOUT)
-        staff = Actor(people.staff, Role.STAFF, commission_id=UUID(people.commission))
+        staff = Actor.holding(people.staff, Role.STAFF, commission_id=UUID(people.commission))
         posted: list[int] = []
         await asyncio.to_thread(post_messages, app, staff, UUID(people.thread), stack.redis, posted)
 
         deadline = time.monotonic() + TIMEOUT
         while any((f.last or 0) < posted[-1] for f in followers):
             assert time.monotonic() < deadline, (
-                {f.name: (len(f.received), f.last) for f in followers}, stack.logs())
+                {f.name: (len(f.received), f.last) for f in followers},
+                stack.logs(),
+            )
             await asyncio.sleep(0.1)
     finally:
         stopping.set()

@@ -127,8 +127,14 @@ def clients_for(people: Population, servers: list[str]) -> list[ResumingClient]:
         own = servers[index % 2]
         order = [own, *[s for s in servers if s != own]]
         if index < 2:  # one secretariat socket on each server, on the whole platform's feed
-            clients.append(ResumingClient(f"secretariat-{index}", people.tokens[people.secretariat],
-                                          ["feed:all", *member_streams], order))
+            clients.append(
+                ResumingClient(
+                    f"secretariat-{index}",
+                    people.tokens[people.secretariat],
+                    ["feed:all", *member_streams],
+                    order,
+                )
+            )
         else:
             user = members[index % len(members)]
             clients.append(ResumingClient(f"member-{index}", people.tokens[user], member_streams, order))
@@ -138,8 +144,13 @@ def clients_for(people: Population, servers: list[str]) -> list[ResumingClient]:
 async def post_messages(base: str, thread: str, token: str, count: int, posted: list[int]) -> None:
     for number in range(count):
         status, _, body = await asyncio.to_thread(
-            request, base, "POST", f"/api/v1/threads/{thread}/messages/", token=token,
-            body={"text": f"message {number}"}, headers={"Idempotency-Key": str(uuid.uuid4())},
+            request,
+            base,
+            "POST",
+            f"/api/v1/threads/{thread}/messages/",
+            token=token,
+            body={"text": f"message {number}"},
+            headers={"Idempotency-Key": str(uuid.uuid4())},
         )
         assert status in {201, 202}, body
         posted.append(int(body["command"]["position"] if status == 201 else body["position"]))
@@ -154,10 +165,10 @@ async def test_clients_of_a_killed_daphne_resume_on_the_other_missing_nothing_an
     logs = tmp_path / "logs"
     with services() as started:
         projector = start_projector(env, logs)
-        doomed, survivor = (await asyncio.gather(
+        doomed, survivor = await asyncio.gather(
             asyncio.to_thread(start_daphne, env, logs, "daphne-a"),
             asyncio.to_thread(start_daphne, env, logs, "daphne-b"),
-        ))
+        )
         started += [projector, doomed, survivor]
         await asyncio.to_thread(wait_until_projected, shared_database, people.head, 60)
         clients = clients_for(people, [doomed.ws_url, survivor.ws_url])
@@ -179,7 +190,8 @@ async def test_clients_of_a_killed_daphne_resume_on_the_other_missing_nothing_an
         # Everyone holds the stream's last item, then stops.
         expected = {
             (c.name, s): await asyncio.to_thread(stream_positions, shared_database, s, starts[(c.name, s)])
-            for c in clients for s in c.streams
+            for c in clients
+            for s in c.streams
         }
         deadline = time.monotonic() + 60
         while any((c.last[s] or 0) < (expected[(c.name, s)] or [0])[-1] for c in clients for s in c.streams):

@@ -64,14 +64,27 @@ class Writers:
         sent = time.monotonic()
         try:
             status, headers, body = request(
-                self.base, "POST", self.path, token=self.token, body={"text": text},
-                headers={"Idempotency-Key": key}, timeout=120,
+                self.base,
+                "POST",
+                self.path,
+                token=self.token,
+                body={"text": text},
+                headers={"Idempotency-Key": key},
+                timeout=120,
             )
         except OSError as error:  # the server itself failed: recorded, and the test fails
             return Attempt(key, text, sent, time.monotonic(), 0, type(error).__name__, None, None)
         code = body.get("code") if isinstance(body, dict) else None
-        return Attempt(key, text, sent, time.monotonic(), status, headers.get("content-type", ""), code,
-                       headers.get("retry-after"))
+        return Attempt(
+            key,
+            text,
+            sent,
+            time.monotonic(),
+            status,
+            headers.get("content-type", ""),
+            code,
+            headers.get("retry-after"),
+        )
 
     def _run(self, client: int) -> None:
         number = 0

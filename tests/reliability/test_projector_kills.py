@@ -59,8 +59,12 @@ class CommandStream:
                 )
                 self.posted[thread] += 1
                 if number % 5 == 0:
-                    self.app.edit_message(self.actor, command_id=str(uuid.uuid4()), message_id=message.id,
-                                          text=f"message {number}, edited")
+                    self.app.edit_message(
+                        self.actor,
+                        command_id=str(uuid.uuid4()),
+                        message_id=message.id,
+                        text=f"message {number}, edited",
+                    )
                     self.edited[thread] += 1
                 time.sleep(0.004)
         except BaseException as error:  # reported by the test
@@ -92,7 +96,7 @@ def test_a_projector_killed_ten_times_mid_batch_leaves_read_models_equal_to_a_re
     env = service_env(shared_database, var_dir=tmp_path / "var")
     people = populate(env, workspaces=2, members=1)
     app = Tawasul(postgres_env(shared_database.rsplit("/", 1)[1]), content_store=content_store)
-    staff = Actor(people.staff, Role.STAFF, commission_id=UUID(people.commission))
+    staff = Actor.holding(people.staff, Role.STAFF, commission_id=UUID(people.commission))
     threads = [UUID(w["thread"]) for w in people.workspaces]
     logs = tmp_path / "logs"
     lags: list[int] = []
@@ -128,10 +132,12 @@ def test_a_projector_killed_ten_times_mid_batch_leaves_read_models_equal_to_a_re
                 "SELECT count(*), count(DISTINCT position) FROM rm_message WHERE thread_id = %s", (thread,)
             ).fetchone()
             assert messages == distinct == commands.posted[thread]
-            items = dict(conn.execute(
-                "SELECT kind, count(*) FROM rm_stream_item WHERE stream = %s GROUP BY kind",
-                (f"thread:{thread}",),
-            ).fetchall())
+            items = dict(
+                conn.execute(
+                    "SELECT kind, count(*) FROM rm_stream_item WHERE stream = %s GROUP BY kind",
+                    (f"thread:{thread}",),
+                ).fetchall()
+            )
             assert items.get("message.posted", 0) == commands.posted[thread]
             assert items.get("message.edited", 0) == commands.edited[thread]
     totals = assert_history_whole(shared_database, env)

@@ -81,8 +81,11 @@ def test_a_storage_failure_mid_upload_records_nothing_and_the_same_request_then_
     stored_as = f"sha256/{digest[:2]}/{digest[2:4]}/{digest}"
 
     def upload() -> Any:
-        body = {"file": SimpleUploadedFile("report.pdf", content), "resource_kind": "commission",
-                "resource_id": str(tn)}
+        body = {
+            "file": SimpleUploadedFile("report.pdf", content),
+            "resource_kind": "commission",
+            "resource_id": str(tn),
+        }
         return client.post("/api/v1/documents/", body, format="multipart", HTTP_IDEMPOTENCY_KEY=key)
 
     head = tawasul.recorder.max_notification_id()
@@ -110,8 +113,10 @@ def test_a_storage_failure_mid_upload_records_nothing_and_the_same_request_then_
     again = upload()
     assert again["Idempotent-Replayed"] == "true" and again.json()["id"] == document["id"]
     assert DocumentEntry.objects.count() == 1
-    print(f"\nFIGURE storage-failure: upload failed halfway -> {refused.status_code} "
-          f"{refused.json()['code']}, 0 events, 0 files; the same Idempotency-Key then -> 201, one document")
+    print(
+        f"\nFIGURE storage-failure: upload failed halfway -> {refused.status_code} "
+        f"{refused.json()['code']}, 0 events, 0 files; the same Idempotency-Key then -> 201, one document"
+    )
 
 
 # --- the content store alone -------------------------------------------------------------------

@@ -138,7 +138,10 @@ def test_appointing_a_secretary_general_with_an_account_makes_them_a_member_thro
     assert result.position == stored_count(app)
     # A member already: their role changes, and nobody joins twice.
     app.appoint_secretary_general(
-        world.secretariat, command_id=cid(), commission_id=world.tn, name={"en": "Staff"},
+        world.secretariat,
+        command_id=cid(),
+        commission_id=world.tn,
+        name={"en": "Staff"},
         user_id="u-staff-tn",
     )
     names = [type(e).__name__ for e in app.events.get(world.tn)][-2:]
@@ -461,6 +464,6 @@ def test_the_chain_links_every_stored_event(app: Tawasul) -> None:
 
 def test_an_actor_with_no_role_cannot_create_workspaces(app: Tawasul) -> None:
     build_world(app)
-    newcomer = Actor("u-nobody", Role.PUBLIC)
+    newcomer = Actor.holding("u-nobody", Role.PUBLIC)
     with pytest.raises(PermissionDenied):
         app.create_workspace(newcomer, command_id=cid(), name="w")

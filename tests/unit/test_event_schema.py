@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from uuid import UUID
 
@@ -32,25 +33,62 @@ def every_kind_of_event(app: Tawasul) -> None:
     s, tn = w.staff_tn, w.tn
     app.update_commission_profile(w.sg_tn, command_id=cid(), commission_id=tn, changes={"phone": "1"})
     app.appoint_secretary_general(w.system, command_id=cid(), commission_id=tn, name={"ar": "أ"})
-    app.change_commission_member_role(w.system, command_id=cid(), commission_id=tn, user_id="u-staff-tn",
-                                      role="secretary_general")
+    app.change_commission_member_role(
+        w.system, command_id=cid(), commission_id=tn, user_id="u-staff-tn", role="secretary_general"
+    )
     app.add_commission_member(w.system, command_id=cid(), commission_id=tn, user_id="u-x", role="staff")
     app.remove_commission_member(w.system, command_id=cid(), commission_id=tn, user_id="u-x")
     app.change_organisation_member_role(w.system, command_id=cid(), user_id="u-auditor", role="secretariat")
     app.remove_organisation_member(w.system, command_id=cid(), user_id="u-auditor")
     app.update_partner_profile(s, command_id=cid(), partner_id=w.partner_id, changes={"phone": "2"})
-    app.affiliate_partner(w.secretariat, command_id=cid(), partner_id=w.partner_id, commission_id=w.ma)
-    app.remove_partner_member(s, command_id=cid(), partner_id=w.partner_id, user_id="u-partner-tn")
-    update = app.draft_update(s, command_id=cid(), commission_id=tn, kind="news", title={"ar": "ع"},
-                              body={"ar": "ن"})
+    partner, ma = w.partner_id, w.ma
+    app.affiliate_partner(w.secretariat, command_id=cid(), partner_id=partner, commission_id=ma)
+    app.end_affiliation(w.secretariat, command_id=cid(), partner_id=partner, commission_id=ma, rationale="r")
+    for answer in ("decline_affiliation", "accept_affiliation"):
+        app.request_affiliation(w.staff_ma, command_id=cid(), partner_id=partner, commission_id=ma)
+        getattr(app, answer)(w.secretariat, command_id=cid(), partner_id=partner, commission_id=ma)
+    app.grant_partner_access(
+        w.system, command_id=cid(), partner_id=partner, commission_id=ma, rights=["members"]
+    )
+    app.revoke_partner_access(
+        w.system, command_id=cid(), partner_id=partner, commission_id=ma, rights=["members"]
+    )
+    app.change_partner_member_role(
+        w.sg_tn, command_id=cid(), partner_id=partner, user_id="u-partner-tn", role="partner_manager"
+    )
+    app.remove_partner_member(w.sg_tn, command_id=cid(), partner_id=partner, user_id="u-partner-tn")
+    expiry = datetime.now(UTC) + timedelta(days=7)
+    for then in ("accept_invitation", "revoke_invitation"):
+        sent = app.send_invitation(
+            w.sg_tn,
+            command_id=cid(),
+            email="a@example.org",
+            scope="commission",
+            scope_id=tn,
+            role="staff",
+            token_hash="0" * 64,
+            expires_at=expiry,
+        )
+        extra = {"user_id": f"u-invited-{then}"} if then == "accept_invitation" else {}
+        getattr(app, then)(w.sg_tn, command_id=cid(), invitation_id=sent.id, **extra)
+    update = app.draft_update(
+        s, command_id=cid(), commission_id=tn, kind="news", title={"ar": "ع"}, body={"ar": "ن"}
+    )
     app.revise_update(s, command_id=cid(), update_id=update.id, title={"ar": "ع2"}, body={"ar": "ن"})
     app.publish_update(s, command_id=cid(), update_id=update.id)
     app.withdraw_update(s, command_id=cid(), update_id=update.id, reason="r")
     for decision in ("accept_proposal", "reject_proposal", "withdraw_proposal"):
-        proposal = app.submit_proposal(s, command_id=cid(), commission_id=tn, partner_ids=[w.partner_id],
-                                       title={"en": "t"}, summary={"en": "s"})
-        app.revise_proposal(s, command_id=cid(), proposal_id=proposal.id, title={"en": "t2"},
-                            summary={"en": "s"})
+        proposal = app.submit_proposal(
+            s,
+            command_id=cid(),
+            commission_id=tn,
+            partner_ids=[w.partner_id],
+            title={"en": "t"},
+            summary={"en": "s"},
+        )
+        app.revise_proposal(
+            s, command_id=cid(), proposal_id=proposal.id, title={"en": "t2"}, summary={"en": "s"}
+        )
         if decision == "withdraw_proposal":
             app.withdraw_proposal(s, command_id=cid(), proposal_id=proposal.id, rationale="r")
             continue
@@ -66,10 +104,17 @@ def every_kind_of_event(app: Tawasul) -> None:
     comment = app.post_comment(s, command_id=cid(), resource_kind="commission", resource_id=tn, text="c")
     app.edit_comment(s, command_id=cid(), comment_id=comment.id, text="c2")
     app.retract_comment(s, command_id=cid(), comment_id=comment.id)
-    document = app.upload_document(s, command_id=cid(), resource_kind="commission", resource_id=tn,
-                                   name="a.txt", content=io.BytesIO(b"one"))
-    app.add_document_version(s, command_id=cid(), document_id=document.id, name="a.txt",
-                             content=io.BytesIO(b"two"))
+    document = app.upload_document(
+        s,
+        command_id=cid(),
+        resource_kind="commission",
+        resource_id=tn,
+        name="a.txt",
+        content=io.BytesIO(b"one"),
+    )
+    app.add_document_version(
+        s, command_id=cid(), document_id=document.id, name="a.txt", content=io.BytesIO(b"two")
+    )
     app.archive_document(s, command_id=cid(), document_id=document.id)
     app.remove_workspace_member(s, command_id=cid(), workspace_id=w.workspace_id, user_id="u-partner-tn")
     app.archive_workspace(s, command_id=cid(), workspace_id=w.workspace_id)
@@ -80,12 +125,15 @@ def freeze(app: Tawasul) -> None:
     existing = json.loads(FIXTURE.read_text()) if FIXTURE.exists() else []
     examples: dict[str, dict[str, object]] = {item["topic"]: item for item in existing}
     for notification in app.recorder.select_notifications(start=1, limit=10_000):
-        examples.setdefault(notification.topic, {
-            "originator_id": str(notification.originator_id),
-            "originator_version": notification.originator_version,
-            "topic": notification.topic,
-            "state": base64.b64encode(notification.state).decode(),
-        })
+        examples.setdefault(
+            notification.topic,
+            {
+                "originator_id": str(notification.originator_id),
+                "originator_version": notification.originator_version,
+                "topic": notification.topic,
+                "state": base64.b64encode(notification.state).decode(),
+            },
+        )
     FIXTURE.write_text(json.dumps(list(examples.values()), indent=1, ensure_ascii=False) + "\n")
 
 

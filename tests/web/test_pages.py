@@ -482,6 +482,7 @@ def test_an_invitation_link_creates_the_account_and_signs_in(browse: Browse) -> 
     secretariat = queries.actor_for(str(user("secretariat").pk))
     sent = invitations.invite(
         secretariat,
+        command_id="invite-new-staff",
         email="new.staff@example.org",
         scope="commission",
         scope_id=commission_id("TN"),

@@ -27,8 +27,16 @@ TAWASUL = str(Path(sys.executable).with_name("tawasul"))
 
 PAGES = {
     "-": ["/", "/directory/", "/signin/", "/api/docs/", "/api/schema/", "/healthz"],
-    "staff.tn": ["/", "/workspaces/", "/documents/", "/updates/", "/updates/new/", "/partnerships/",
-                 "/thread", "/api/v1/me/"],
+    "staff.tn": [
+        "/",
+        "/workspaces/",
+        "/documents/",
+        "/updates/",
+        "/updates/new/",
+        "/partnerships/",
+        "/thread",
+        "/api/v1/me/",
+    ],
     "secretariat": ["/activity/", "/dashboard/", "/partnerships/"],
     "auditor": ["/audit/", "/audit/decisions/"],
 }
@@ -72,7 +80,10 @@ def production_environment(tmp_path: Path) -> dict[str, str]:
 def test_the_production_settings_pass_the_deploy_check_without_a_warning(tmp_path: Path) -> None:
     result = subprocess.run(
         [TAWASUL, "manage", "check", "--deploy", "--fail-level", "WARNING"],
-        env=production_environment(tmp_path), capture_output=True, text=True, timeout=120,
+        env=production_environment(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -92,7 +103,10 @@ print(plain.status_code, plain.headers.get("Location"))
 def test_production_pages_over_tls_carry_hsts_and_plain_http_is_redirected(tmp_path: Path) -> None:
     result = subprocess.run(
         [TAWASUL, "manage", "shell", "-c", HEADERS_OVER_TLS],
-        env=production_environment(tmp_path), capture_output=True, text=True, timeout=120,
+        env=production_environment(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     status, hsts, policy, redirect = result.stdout.strip().splitlines()[-4:]
