@@ -64,3 +64,19 @@ def test_search_fields_and_menus_draw_dark_text_on_light_paper(new_page: NewPage
     for field in ("#directory-q", "#directory-kind"):
         assert visitor.locator(field).evaluate(COLOURS) == ["rgb(27, 36, 48)", "rgb(255, 255, 255)"], field
     screenshot(visitor, f"directory-search-{language}")
+
+
+def test_a_long_unbroken_title_and_link_wrap_instead_of_widening_a_phone_page(new_page: NewPage) -> None:
+    salma = new_page("staff.tn", phone=True)
+    open_kickoff_thread_ar(salma)
+    link = "https://example.org/programme/" + "digital-schools-" * 8 + "minutes.pdf"
+    salma.fill("#new-thread-title", link)
+    salma.press("#new-thread-title", "Enter")
+    salma.wait_for_url("**/threads/*-*/")
+    salma.fill("#composer-text", link)
+    salma.press("#composer-text", "Enter")
+    salma.locator("#messages .message:not(.pending) .text", has_text=link).wait_for()
+    assert salma.evaluate("document.documentElement.scrollWidth") <= 390
+    salma.goto(salma.url)
+    assert salma.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(salma, "thread-long-title-phone-en")
