@@ -59,9 +59,9 @@ REFUSED_SUFFIX = re.compile(r"^Files named (\.\S+) are refused\.$")
 
 def megabytes(size: int) -> str:
     """A byte count in MB as the reader writes numbers: 25, 0,5 in French."""
-    value = size / 1024 / 1024
-    whole = value == int(value) or value >= 10
-    return number_format(round(value) if whole else round(value, 1), decimal_pos=0 if whole else 1)
+    value = round(size / 1024 / 1024, 1)
+    whole = value == int(value)
+    return number_format(int(value) if whole else value, decimal_pos=0 if whole else 1)
 
 
 def too_large(limit: int) -> str:

@@ -8,9 +8,11 @@ from typing import Any
 
 import pytest
 from django.test import Client, override_settings
+from django.utils import translation
 
 from events.platform import Tawasul
 from projections.models import WorkspaceEntry
+from web.errors import megabytes
 
 Browse = Callable[..., Client]
 
@@ -75,3 +77,19 @@ def test_the_upload_form_warns_of_a_large_file_naming_the_limit(browse: Browse) 
     page = browse("partner.tn").get("/documents/").content.decode()
     assert 'data-too-large="The file is larger than the limit of 25 MB."' in page
     assert 'data-max-bytes="26214400"' in page
+
+
+@pytest.mark.parametrize(
+    ("size", "language", "written"),
+    [
+        (25 * 1024 * 1024, "en", "25"),
+        (512 * 1024, "en", "0.5"),
+        (512 * 1024, "fr", "0,5"),
+        (1536 * 1024, "ar", "1,5"),
+    ],
+)
+def test_the_limit_is_written_in_megabytes_as_the_reader_writes_numbers(
+    size: int, language: str, written: str
+) -> None:
+    with translation.override(language):
+        assert megabytes(size) == written
