@@ -232,6 +232,8 @@ AXES_FAILURE_LIMIT = env_int("TAWASUL_SIGNIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# The web client's lockout page (the API answers its own problem details).
+AXES_LOCKOUT_CALLABLE = "web.views.account.locked_out"
 
 EMAIL_BACKEND = env(
     "TAWASUL_EMAIL_BACKEND",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -49,14 +50,23 @@ PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
             % {"limit": m.group(1), "length": m.group(2)}
         ),
     ),
-    (
-        re.compile(r"^At most (\d+) bytes\.$"),
-        lambda m: (
-            _("The file is larger than the limit of %(limit)s MB.")
-            % {"limit": round(int(m.group(1)) / 1024 / 1024, 1)}
-        ),
-    ),
+    (re.compile(r"^At most (\d+) bytes\.$"), lambda m: too_large(int(m.group(1)))),
 ]
+
+SIZE_LIMIT = re.compile(r"(\d+) bytes")
+REFUSED_SUFFIX = re.compile(r"^Files named (\.\S+) are refused\.$")
+
+
+def megabytes(size: int) -> str:
+    """A byte count in MB as the reader writes numbers: 25, 0,5 in French."""
+    value = round(size / 1024 / 1024, 1)
+    whole = value == int(value)
+    return number_format(int(value) if whole else value, decimal_pos=0 if whole else 1)
+
+
+def too_large(limit: int) -> str:
+    """The size refusal, naming the limit (in English: larger than the limit of 25 MB)."""
+    return _("The file is larger than the limit of %(limit)s MB.") % {"limit": megabytes(limit)}
 
 
 def translate_message(message: str) -> str:
@@ -80,8 +90,12 @@ def translate_detail(error: DomainError) -> str:
     if isinstance(error, NotFound):
         return _("It no longer exists, or you may not see it.")
     if isinstance(error, TooLarge):
-        return _("The file is too large.")
+        limit = SIZE_LIMIT.search(error.detail)
+        return too_large(int(limit.group(1))) if limit else _("The file is too large.")
     if isinstance(error, UnsupportedMediaType):
+        suffix = REFUSED_SUFFIX.match(error.detail)
+        if suffix:
+            return _("Files ending in %(suffix)s are not accepted.") % {"suffix": suffix.group(1)}
         return _("This kind of file is not accepted.")
     if error.errors:
         return _("Please correct the fields marked below.")
@@ -92,3 +106,13 @@ def translate_errors(error: DomainError) -> tuple[str, dict[str, list[str]]]:
     """(the sentence for the form, the messages of each field), translated."""
     fields = {name: [translate_message(m) for m in texts] for name, texts in error.errors.items()}
     return translate_detail(error), fields
+
+
+def refusal_sentence(error: DomainError) -> str:
+    """The whole refusal as the sentences of a form that marks no field (the upload's):
+    each said once. A refused file's field messages restate its detail, so the detail
+    alone; otherwise the fields' messages, which say what to change."""
+    detail, fields = translate_errors(error)
+    if isinstance(error, TooLarge | UnsupportedMediaType) or not fields:
+        return detail
+    return " ".join(dict.fromkeys(m for texts in fields.values() for m in texts))

@@ -418,7 +418,7 @@ def test_a_refused_file_kind_answers_with_a_translated_message(browse: Browse) -
         HTTP_ACCEPT="application/json",
     )
     assert response.status_code == 400
-    assert response.json()["detail"] == "Ce type de fichier n’est pas accepté."
+    assert response.json()["detail"] == "Les fichiers se terminant par .html ne sont pas acceptés."
 
 
 def test_a_new_version_is_listed_and_both_versions_download(browse: Browse) -> None:

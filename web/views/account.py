@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_cool_off, get_failure_limit
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -12,7 +15,8 @@ from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.timesince import timeuntil
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -31,6 +35,10 @@ class SignInView(LoginView):
         context = super().get_context_data(**kwargs)
         context["demo_mode"] = settings.DEMO_MODE
         context["section"] = "signin"
+        form = context.get("form")
+        if form is not None and form.is_bound and form.errors:
+            context["last_attempt"] = attempts_left(self.request, form.data.get("username", "")) == 1
+            context["lockout_duration"] = lockout_duration(self.request)
         return context
 
     def form_valid(self, form: Any) -> HttpResponse:
@@ -39,6 +47,39 @@ class SignInView(LoginView):
         if settings.LANGUAGE_COOKIE_NAME not in self.request.COOKIES:
             response.set_cookie(settings.LANGUAGE_COOKIE_NAME, form.get_user().language, samesite="Lax")
         return response
+
+
+def attempts_left(request: HttpRequest, username: str) -> int:
+    """How many more wrong passwords this username may try from here before the lockout."""
+    credentials = {"username": username}
+    limit = get_failure_limit(request, credentials)
+    return limit - AxesProxyHandler.get_failures(request, credentials)
+
+
+def lockout_duration(request: HttpRequest) -> str:
+    """How long a lockout lasts (AXES_COOLOFF_TIME), as words: "15 minutes"."""
+    cool_off = get_cool_off(request) or timedelta(0)
+    now = timezone.now()
+    return timeuntil(now + cool_off, now)
+
+
+def locked_out(
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """django-axes' lockout answer for the web client (AXES_LOCKOUT_CALLABLE): a page of the
+    site, in the reader's language, saying how long the lockout lasts."""
+    cool_off = get_cool_off(request)
+    response = render(
+        request,
+        "web/locked_out.html",
+        {"section": "signin", "lockout_duration": lockout_duration(request)},
+        status=getattr(settings, "AXES_HTTP_RESPONSE_CODE", 429),
+    )
+    if cool_off:
+        response["Retry-After"] = str(int(cool_off.total_seconds()))
+    return response
 
 
 @require_POST

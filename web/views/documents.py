@@ -27,7 +27,7 @@ from events.roles import Actor
 from projections import queries, service
 from web import people
 from web.access import actor_of, command_id, found, new_form_key, parse_uuid, signin_required
-from web.errors import translate_errors
+from web.errors import refusal_sentence, too_large, translate_errors
 from web.templatetags.tawasul import local
 
 
@@ -86,6 +86,7 @@ def library(request: HttpRequest) -> HttpResponse:
             "q": q,
             "form_key": new_form_key(),
             "max_bytes": settings.MAX_DOCUMENT_BYTES,
+            "too_large": too_large(settings.MAX_DOCUMENT_BYTES),
         },
     )
 
@@ -94,11 +95,16 @@ def _wants_json(request: HttpRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
-def _refused(request: HttpRequest, detail: str, fields: dict[str, list[str]], back: str) -> HttpResponse:
+def _refused(request: HttpRequest, sentence: str, fields: dict[str, list[str]], back: str) -> HttpResponse:
+    """The refusal said once: `sentence` is what the page shows, `fields` for scripts."""
     if _wants_json(request):
-        return JsonResponse({"detail": detail, "errors": fields}, status=400)
-    messages.error(request, " ".join([detail, *(m for texts in fields.values() for m in texts)]))
+        return JsonResponse({"detail": sentence, "errors": fields}, status=400)
+    messages.error(request, sentence)
     return HttpResponseRedirect(back)
+
+
+def _refused_by_domain(request: HttpRequest, error: DomainError, back: str) -> HttpResponse:
+    return _refused(request, refusal_sentence(error), translate_errors(error)[1], back)
 
 
 @signin_required
@@ -130,8 +136,7 @@ def upload(request: HttpRequest) -> HttpResponse:
             visibility=visibility if visibility in {"internal", "public"} else "internal",
         )
     except DomainError as error:
-        detail, fields = translate_errors(error)
-        return _refused(request, detail, fields, back)
+        return _refused_by_domain(request, error, back)
     service.wait_for(result.position)
     url = reverse("web:document", args=[result.id])
     if _wants_json(request):
@@ -159,6 +164,8 @@ def detail(request: HttpRequest, document_id: UUID) -> HttpResponse:
             and not document.archived,
             "may_history": policy.may_read_history(actor),
             "form_key": new_form_key(),
+            "max_bytes": settings.MAX_DOCUMENT_BYTES,
+            "too_large": too_large(settings.MAX_DOCUMENT_BYTES),
         },
     )
 
@@ -193,8 +200,7 @@ def add_version(request: HttpRequest, document_id: UUID) -> HttpResponse:
             expected_version=document.version,
         )
     except DomainError as error:
-        detail_text, fields = translate_errors(error)
-        return _refused(request, detail_text, fields, back)
+        return _refused_by_domain(request, error, back)
     service.wait_for(result.position)
     if _wants_json(request):
         return JsonResponse({"id": str(result.id), "url": back, "position": result.position}, status=201)

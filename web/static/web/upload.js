@@ -89,8 +89,8 @@ function start(form) {
         return;
       }
       progress.hidden = true;
-      const details = Object.values(body.errors || {}).flat();
-      error.textContent = [body.detail || form.dataset.failed, ...details].join(" ");
+      // The server's detail is the whole refusal, each thing said once.
+      error.textContent = body.detail || form.dataset.failed;
     });
     request.addEventListener("error", () => {
       submit.disabled = false;
