@@ -36,11 +36,9 @@ SECRETARIAT_KINDS = frozenset(
     {"governing_body_session", "ministerial_conference", "secretaries_general_meeting"}
 )
 # Meetings a commission holds with the organisation or its partners.
-COMMISSION_KINDS = frozenset({"bilateral_meeting", "training", "workshop", "visit"})
+COMMISSION_KINDS = policy.COMMISSION_MEETING_KINDS
 KINDS = SECRETARIAT_KINDS | COMMISSION_KINDS | {"other"}
 VISIBILITIES = frozenset({"public", "members", "invited"})
-# Whom a participant may register themselves for; an invited meeting's list is its organisers'.
-OPEN_VISIBILITIES = frozenset({"public", "members"})
 
 PLANNED = "planned"
 CONVENED = "convened"
@@ -56,25 +54,6 @@ LINK_MAX = 2000
 MAX_DURATION_MINUTES = 24 * 60
 MAX_CAPACITY = 100_000
 MAX_CONCERNED = 200
-
-
-# --- who may ------------------------------------------------------------------------
-# Kept here until the meeting rules join events/policy.py.
-
-
-def may_organise_meeting(actor: Actor, kind: str, commission_ids: Collection[UUID]) -> bool:
-    """Schedule a meeting, and then convene, run, postpone or cancel it and keep its
-    agenda and participant list. The governing bodies' meetings (and any other) are
-    the secretariat's; a commission's secretary-general and staff organise the
-    bilateral meetings, trainings, workshops and visits that concern their commission."""
-    return policy.is_secretariat(actor) or (
-        kind in COMMISSION_KINDS and any(actor.belongs_to_commission(c) for c in commission_ids)
-    )
-
-
-def may_register_for_meeting(actor: Actor, visibility: str) -> bool:
-    """Register oneself: any signed-in member, for a public or members' meeting."""
-    return visibility in OPEN_VISIBILITIES and policy.may_write(actor) and actor.is_authenticated
 
 
 # --- the aggregate -----------------------------------------------------------------------
@@ -404,7 +383,7 @@ class MeetingUseCases(EventStoreApplication):
     ) -> Meeting:
         meeting = self.load(Meeting, as_uuid(meeting_id, "meeting_id"), expected_version)
         require(
-            may_organise_meeting(actor, meeting.kind, meeting.commission_ids),
+            policy.may_organise_meeting(actor, meeting.kind, meeting.commission_ids),
             "Only the meeting's organisers (the secretariat, or its commission's staff) manage it.",
         )
         return meeting
@@ -436,7 +415,7 @@ class MeetingUseCases(EventStoreApplication):
         kind = require_choice(kind, "kind", KINDS)
         commissions = clean_ids(commission_ids, "commission_ids")
         require(
-            may_organise_meeting(actor, kind, commissions),
+            policy.may_organise_meeting(actor, kind, commissions),
             "The secretariat organises this kind of meeting; a commission organises its own "
             "bilateral meetings, trainings, workshops and visits.",
         )
@@ -613,13 +592,13 @@ class MeetingUseCases(EventStoreApplication):
         person = actor.id if person_id is None else clean_text(person_id, "person_id", max_length=64)
         if person == actor.id:
             require(
-                may_register_for_meeting(actor, meeting.visibility)
-                or may_organise_meeting(actor, meeting.kind, meeting.commission_ids),
+                policy.may_register_for_meeting(actor, meeting.visibility)
+                or policy.may_organise_meeting(actor, meeting.kind, meeting.commission_ids),
                 "This meeting is by invitation: its organisers register its participants.",
             )
         else:
             require(
-                may_organise_meeting(actor, meeting.kind, meeting.commission_ids),
+                policy.may_organise_meeting(actor, meeting.kind, meeting.commission_ids),
                 "Only the meeting's organisers register someone else.",
             )
         meeting.register(person, actor=actor.id, command_id=command_id)
@@ -635,7 +614,7 @@ class MeetingUseCases(EventStoreApplication):
         meeting = self.load(Meeting, as_uuid(meeting_id, "meeting_id"))
         person = actor.id if person_id is None else str(person_id)
         require(
-            person == actor.id or may_organise_meeting(actor, meeting.kind, meeting.commission_ids),
+            person == actor.id or policy.may_organise_meeting(actor, meeting.kind, meeting.commission_ids),
             "Only the participant and the meeting's organisers cancel a registration.",
         )
         waiting_before = list(meeting.waiting)

@@ -18,6 +18,7 @@ from events.commissions import Commission, CommissionUseCases
 from events.documents import Document
 from events.files import ContentStore
 from events.invitations import Invitation, InvitationUseCases
+from events.meetings import Meeting, MeetingUseCases
 from events.organisation import Organisation, OrganisationUseCases
 from events.partners import Partner, PartnerUseCases
 from events.partnerships import Proposal, ProposalUseCases
@@ -36,6 +37,7 @@ AGGREGATE_CLASSES = (
     Comment,
     Document,
     Invitation,
+    Meeting,
 )
 KINDS = {cls.KIND: cls for cls in AGGREGATE_CLASSES}
 
@@ -49,6 +51,7 @@ class Tawasul(
     WorkspaceUseCases,
     CommentUseCases,
     InvitationUseCases,
+    MeetingUseCases,
 ):
     """Every use case of the platform, on one event store with one global order."""
 
@@ -60,6 +63,7 @@ class Tawasul(
         Partner: 100,
         Workspace: 100,
         Document: 50,
+        Meeting: 100,
     }
 
     def __init__(self, env: dict[str, str] | None = None, content_store: ContentStore | None = None):

@@ -431,3 +431,47 @@ def may_invite(
     if scope == "partner":
         return partner is not None and may_manage_partner_members(actor, partner)
     return False
+
+
+# --- meetings --------------------------------------------------------------------------
+
+# Meetings a commission holds with the organisation or its partners; the others
+# (sessions of the governing bodies, ministerial conferences, the secretaries-general's
+# meeting, and any other) are the secretariat's.
+COMMISSION_MEETING_KINDS = frozenset({"bilateral_meeting", "training", "workshop", "visit"})
+# Whom a person may register themselves for; an invited meeting's list is its organisers'.
+SELF_REGISTRATION = frozenset({"public", "members"})
+
+
+def may_organise_meeting(actor: Actor, kind: str, commission_ids: Collection[UUID]) -> bool:
+    """Schedule a meeting, and then convene, run, postpone or cancel it and keep its
+    agenda and participant list. The governing bodies' meetings (and any other) are
+    the secretariat's; a commission's secretary-general and staff organise the
+    bilateral meetings, trainings, workshops and visits that concern their commission."""
+    return is_secretariat(actor) or (
+        kind in COMMISSION_MEETING_KINDS and any(actor.belongs_to_commission(c) for c in commission_ids)
+    )
+
+
+def may_register_for_meeting(actor: Actor, visibility: str) -> bool:
+    """Register oneself: any signed-in member, for a public or members' meeting."""
+    return visibility in SELF_REGISTRATION and may_write(actor) and actor.is_authenticated
+
+
+def may_read_meeting(
+    actor: Actor,
+    kind: str,
+    visibility: str,
+    commission_ids: Collection[UUID],
+    participant_ids: Collection[str],
+) -> bool:
+    """A public meeting is everyone's; a members' meeting is for everyone signed in
+    with a membership; an invited one for its organisers, its participants and those
+    who read everything."""
+    if visibility == "public" or may_read_everything(actor):
+        return True
+    if visibility == "members":
+        return bool(actor.memberships)
+    return may_organise_meeting(actor, kind, commission_ids) or (
+        actor.is_authenticated and actor.id in participant_ids
+    )

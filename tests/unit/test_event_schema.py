@@ -22,9 +22,60 @@ from eventsourcing.persistence import StoredEvent
 
 from events.platform import Tawasul
 from projections.kinds import KIND_BY_TOPIC
-from tests.builders import build_world, cid
+from tests.builders import World, build_world, cid
 
 FIXTURE = Path(__file__).parent / "fixtures" / "events_v1.json"
+
+
+def meetings(app: Tawasul, w: World) -> None:
+    """A training with a seat for one: its agenda, a waiting list, its whole lifecycle."""
+    start = datetime(2027, 3, 10, 9, tzinfo=UTC)
+    when = {"starts_at": start, "ends_at": start + timedelta(hours=6)}
+    meeting = app.schedule_meeting(
+        w.sg_tn,
+        command_id=cid(),
+        kind="training",
+        title={"ar": "تدريب"},
+        time_zone="Africa/Tunis",
+        place="Tunis",
+        commission_ids=[w.tn],
+        capacity=1,
+        **when,
+    ).id
+    ids = [
+        app.add_agenda_item(
+            w.sg_tn, command_id=cid(), meeting_id=meeting, title={"en": title}, duration_minutes=30
+        ).data["item_id"]
+        for title in ("Opening", "Practice", "Spare")
+    ]
+    app.withdraw_agenda_item(w.sg_tn, command_id=cid(), meeting_id=meeting, item_id=ids[2], reason="Short")
+    app.reorder_agenda(w.sg_tn, command_id=cid(), meeting_id=meeting, item_ids=[ids[1], ids[0]])
+    app.register_for_meeting(w.staff_tn, command_id=cid(), meeting_id=meeting)
+    app.register_for_meeting(w.staff_ma, command_id=cid(), meeting_id=meeting)
+    app.cancel_meeting_registration(w.staff_tn, command_id=cid(), meeting_id=meeting)
+    app.postpone_meeting(
+        w.sg_tn,
+        command_id=cid(),
+        meeting_id=meeting,
+        reason="Rooms",
+        starts_at=start + timedelta(days=7),
+        ends_at=start + timedelta(days=7, hours=6),
+    )
+    for step in ("convene_meeting", "open_meeting"):
+        getattr(app, step)(w.sg_tn, command_id=cid(), meeting_id=meeting)
+    app.set_current_agenda_item(w.sg_tn, command_id=cid(), meeting_id=meeting, item_id=ids[1])
+    for step in ("close_meeting", "adopt_meeting_minutes"):
+        getattr(app, step)(w.sg_tn, command_id=cid(), meeting_id=meeting)
+    other = app.schedule_meeting(
+        w.secretariat,
+        command_id=cid(),
+        kind="workshop",
+        title={"en": "W"},
+        time_zone="UTC",
+        online_link="https://meet.example.org/w",
+        **when,
+    ).id
+    app.cancel_meeting(w.secretariat, command_id=cid(), meeting_id=other, reason="No quorum")
 
 
 def every_kind_of_event(app: Tawasul) -> None:
@@ -57,6 +108,7 @@ def every_kind_of_event(app: Tawasul) -> None:
         w.sg_tn, command_id=cid(), partner_id=partner, user_id="u-partner-tn", role="partner_manager"
     )
     app.remove_partner_member(w.sg_tn, command_id=cid(), partner_id=partner, user_id="u-partner-tn")
+    meetings(app, w)
     expiry = datetime.now(UTC) + timedelta(days=7)
     for then in ("accept_invitation", "revoke_invitation"):
         sent = app.send_invitation(

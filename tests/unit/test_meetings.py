@@ -4,36 +4,26 @@ list, on the application alone (no HTTP, no Django database)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
 
 from events.errors import AlreadyExists, IllegalTransition, NotFound, PermissionDenied, ValidationFailed
-from events.files import ContentStore
-from events.meetings import Meeting, MeetingUseCases
+from events.meetings import Meeting
 from events.platform import Tawasul
 from events.roles import Actor, Role
 from tests.builders import World, build_world, cid
-from tests.conftest import sqlite_env
 
 START = dt.datetime(2027, 3, 10, 9, 0, tzinfo=dt.UTC)
 
 
-class App(MeetingUseCases, Tawasul):
-    """The platform with the meetings' use cases, until events/platform.py composes them."""
-
-
 @pytest.fixture
-def world(content_store: ContentStore) -> Iterator[World]:
-    application = App(sqlite_env(":memory:"), content_store=content_store)
-    yield build_world(application)
-    application.close()
+def world(app: Tawasul) -> World:
+    return build_world(app)
 
 
-def meetings(world: World) -> App:
-    assert isinstance(world.app, App)
+def meetings(world: World) -> Tawasul:
     return world.app
 
 
