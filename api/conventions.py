@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import logging
@@ -26,6 +27,8 @@ from typing import Any
 from uuid import UUID
 
 from django.db import DatabaseError, IntegrityError, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 from rest_framework.exceptions import NotAuthenticated
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import BasePermission
@@ -298,3 +301,21 @@ def choice_param(request: Request, name: str, choices: Mapping[str, Any] | froze
         raise Problem(400, "bad_request", f"{name} must be one of: {options}.",
                       errors={name: [f"Must be one of: {options}."]})
     return value
+
+
+def moment_param(request: Request, name: str) -> dt.datetime | None:
+    """A query parameter naming a moment: a date (midnight UTC) or an ISO 8601 date-time
+    (UTC when it gives no zone); 400 otherwise."""
+    value = request.query_params.get(name)
+    if not value:
+        return None
+    try:
+        moment = parse_datetime(value)
+        if moment is None and (day := parse_date(value)) is not None:
+            moment = dt.datetime.combine(day, dt.time.min)
+    except ValueError:
+        moment = None
+    if moment is None:
+        raise Problem(400, "bad_request", f"{name} must be a date or an ISO 8601 date-time.",
+                      errors={name: ["Must be a date or an ISO 8601 date-time."]})
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment, dt.UTC)

@@ -302,6 +302,48 @@ class SearchResults(serializers.Serializer):  # type: ignore[type-arg]
     localized = _localized()
 
 
+class AgendaItemOut(serializers.Serializer):  # type: ignore[type-arg]
+    id = serializers.UUIDField()
+    title = Texts()
+    duration_minutes = serializers.IntegerField()
+    presenter = serializers.CharField(allow_blank=True)
+    reason = serializers.CharField(required=False, help_text="Withdrawn items: why.")
+
+
+class Meeting(Versioned):
+    id = serializers.UUIDField()
+    kind = serializers.CharField()
+    title = Texts()
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    time_zone = serializers.CharField()
+    place = serializers.CharField(allow_blank=True)
+    online_link = serializers.CharField(allow_blank=True)
+    organiser = serializers.CharField()
+    commission_ids = serializers.ListField(child=serializers.CharField())
+    partner_ids = serializers.ListField(child=serializers.CharField())
+    visibility = serializers.CharField()
+    capacity = serializers.IntegerField(allow_null=True)
+    has_waiting_list = serializers.BooleanField()
+    state = serializers.CharField()
+    reason = serializers.CharField(allow_blank=True)
+    agenda = AgendaItemOut(many=True)
+    withdrawn_items = AgendaItemOut(many=True)
+    current_item_id = serializers.UUIDField(allow_null=True)
+    registered_count = serializers.IntegerField()
+    waiting_count = serializers.IntegerField()
+    seats_left = serializers.IntegerField(allow_null=True)
+    scheduled_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+class Participant(serializers.Serializer):  # type: ignore[type-arg]
+    user_id = serializers.CharField()
+    name = serializers.CharField()
+    status = serializers.ChoiceField(choices=["registered", "waiting"])
+    rank = serializers.IntegerField(help_text="Order of registration (or place on the waiting list).")
+
+
 class Token(serializers.Serializer):  # type: ignore[type-arg]
     token = serializers.CharField()
 

@@ -13,6 +13,7 @@ from typing import Any
 from rest_framework import serializers
 
 from events.documents import VISIBILITIES
+from events.meetings import KINDS as MEETING_KINDS
 from events.partners import PARTNER_KINDS
 from events.policy import Right
 from events.roles import COMMISSION_ROLES, PARTNER_ROLES
@@ -249,3 +250,47 @@ class DocumentUpload(Strict):
 class DocumentVersionUpload(Strict):
     file = serializers.FileField(allow_empty_file=True, use_url=False)
     name = serializers.CharField(max_length=255, required=False)
+
+
+# --- meetings ------------------------------------------------------------------------------------
+
+
+class MeetingSchedule(Strict):
+    kind = serializers.ChoiceField(choices=sorted(MEETING_KINDS))
+    title = Texts()
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    time_zone = serializers.CharField(max_length=64, help_text="IANA name, e.g. Africa/Tunis.")
+    place = Text(max_length=300, required=False)
+    online_link = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    commission_ids = serializers.ListField(child=serializers.UUIDField(), required=False, max_length=200)
+    partner_ids = serializers.ListField(child=serializers.UUIDField(), required=False, max_length=200)
+    visibility = serializers.ChoiceField(choices=["invited", "members", "public"], required=False)
+    capacity = serializers.IntegerField(min_value=1, max_value=100_000, required=False, allow_null=True)
+    waiting_list = serializers.BooleanField(required=False)
+
+
+class MeetingPostponement(Strict):
+    reason = Text(max_length=5000)
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+
+
+class Reason(Strict):
+    reason = Text(max_length=5000)
+
+
+class AgendaItem(Strict):
+    title = Texts()
+    duration_minutes = serializers.IntegerField(min_value=1, max_value=1440)
+    presenter = Text(max_length=200, required=False)
+
+
+class AgendaOrder(Strict):
+    item_ids = serializers.ListField(child=serializers.UUIDField(), max_length=500)
+
+
+class Registration(Strict):
+    person_id = serializers.CharField(
+        max_length=64, required=False, help_text="Someone else (organisers only); yourself when absent."
+    )

@@ -10,7 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from api.problems import plain_problem_response
-from api.views import accounts, directory, feeds, library, pipeline, workspaces
+from api.views import accounts, directory, feeds, library, meetings, pipeline, workspaces
 
 U = "<uuid:{}>"
 
@@ -121,6 +121,29 @@ v1 = [
          name="api-document-download"),
     path(f"documents/{_id('document_id')}/archive/", library.ArchiveDocumentView.as_view(),
          name="api-document-archive"),
+    # meetings
+    path("meetings/", meetings.MeetingsView.as_view(), name="api-meetings"),
+    path(f"meetings/{_id('meeting_id')}/", meetings.MeetingView.as_view(), name="api-meeting"),
+    path(f"meetings/{_id('meeting_id')}/convene/", meetings.ConveneView.as_view(),
+         name="api-meeting-convene"),
+    path(f"meetings/{_id('meeting_id')}/open/", meetings.OpenView.as_view(), name="api-meeting-open"),
+    path(f"meetings/{_id('meeting_id')}/close/", meetings.CloseView.as_view(), name="api-meeting-close"),
+    path(f"meetings/{_id('meeting_id')}/adopt-minutes/", meetings.AdoptMinutesView.as_view(),
+         name="api-meeting-adopt-minutes"),
+    path(f"meetings/{_id('meeting_id')}/postpone/", meetings.PostponeView.as_view(),
+         name="api-meeting-postpone"),
+    path(f"meetings/{_id('meeting_id')}/cancel/", meetings.CancelView.as_view(), name="api-meeting-cancel"),
+    path(f"meetings/{_id('meeting_id')}/agenda/", meetings.AgendaView.as_view(), name="api-meeting-agenda"),
+    path(f"meetings/{_id('meeting_id')}/agenda/order/", meetings.AgendaOrderView.as_view(),
+         name="api-meeting-agenda-order"),
+    path(f"meetings/{_id('meeting_id')}/agenda/{_id('item_id')}/withdraw/",
+         meetings.WithdrawItemView.as_view(), name="api-meeting-item-withdraw"),
+    path(f"meetings/{_id('meeting_id')}/agenda/{_id('item_id')}/current/",
+         meetings.CurrentItemView.as_view(), name="api-meeting-item-current"),
+    path(f"meetings/{_id('meeting_id')}/registrations/", meetings.RegistrationsView.as_view(),
+         name="api-meeting-registrations"),
+    path(f"meetings/{_id('meeting_id')}/registrations/<str:person_id>/",
+         meetings.RegistrationView.as_view(), name="api-meeting-registration"),
     # feeds
     path("activity/", feeds.ActivityView.as_view(), name="api-activity"),
     path("indicators/", feeds.IndicatorsView.as_view(), name="api-indicators"),

@@ -495,3 +495,42 @@ class InvitationEntry(models.Model):
         if self.expires_at <= (now or dt.datetime.now(dt.UTC)):
             return "expired"
         return "pending"
+
+
+class MeetingEntry(models.Model):
+    """A meeting as its events left it (events.meetings): its dates, state, agenda in
+    order, withdrawn items, and its participants and waiting list in their order."""
+
+    id = models.UUIDField(primary_key=True)
+    kind = models.CharField(max_length=32)
+    title = models.JSONField(default=dict)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    time_zone = models.CharField(max_length=64)
+    place = models.CharField(max_length=300, blank=True)
+    online_link = models.CharField(max_length=2000, blank=True)
+    organiser = models.CharField(max_length=64)
+    commission_ids = models.JSONField(default=list)
+    partner_ids = models.JSONField(default=list)
+    visibility = models.CharField(max_length=16)
+    capacity = models.IntegerField(null=True)
+    has_waiting_list = models.BooleanField(default=True)
+    state = models.CharField(max_length=16)
+    reason = models.TextField(blank=True)
+    # [{"id", "title", "duration_minutes", "presenter"}] in their order.
+    agenda = models.JSONField(default=list)
+    withdrawn = models.JSONField(default=list)  # the same, with "reason"
+    current_item_id = models.UUIDField(null=True)
+    registered = models.JSONField(default=list)  # person ids, in the order they registered
+    waiting = models.JSONField(default=list)
+    scheduled_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    version = models.IntegerField()
+    position = models.BigIntegerField()
+
+    class Meta:
+        db_table = "rm_meeting"
+        indexes = [
+            models.Index(fields=["starts_at", "id"], name="meeting_start"),
+            models.Index(fields=["state", "starts_at"], name="meeting_state"),
+        ]

@@ -69,6 +69,39 @@ def affiliation(entry: m.PartnerAffiliation) -> dict[str, Any]:
     }
 
 
+def meeting(entry: m.MeetingEntry) -> dict[str, Any]:
+    """A meeting as every reader of it sees it: the participants as counts (their
+    list is GET .../participants/, for its organisers)."""
+    return {
+        "id": str(entry.id),
+        "kind": entry.kind,
+        "title": entry.title,
+        "starts_at": _iso(entry.starts_at),
+        "ends_at": _iso(entry.ends_at),
+        "time_zone": entry.time_zone,
+        "place": entry.place,
+        "online_link": entry.online_link,
+        "organiser": entry.organiser,
+        "commission_ids": entry.commission_ids,
+        "partner_ids": entry.partner_ids,
+        "visibility": entry.visibility,
+        "capacity": entry.capacity,
+        "has_waiting_list": entry.has_waiting_list,
+        "state": entry.state,
+        "reason": entry.reason,
+        "agenda": entry.agenda,
+        "withdrawn_items": entry.withdrawn,
+        "current_item_id": _id(entry.current_item_id),
+        "registered_count": len(entry.registered),
+        "waiting_count": len(entry.waiting),
+        "seats_left": None if entry.capacity is None else max(entry.capacity - len(entry.registered), 0),
+        "scheduled_at": _iso(entry.scheduled_at),
+        "updated_at": _iso(entry.updated_at),
+        "version": entry.version,
+        "position": entry.position,
+    }
+
+
 def update(entry: m.UpdateEntry) -> dict[str, Any]:
     return {
         "id": str(entry.id),

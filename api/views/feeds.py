@@ -8,35 +8,18 @@ from uuid import UUID
 
 from django.db.models import Sum
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api import schema
-from api.conventions import ApiView, uuid_param
+from api.conventions import ApiView, moment_param, uuid_param
 from api.models import PageView
 from api.problems import Problem
 from events import policy
 from events.errors import PermissionDenied
 from projections import queries, render
-
-
-def _moment(request: Request, name: str) -> dt.datetime | None:
-    value = request.query_params.get(name)
-    if not value:
-        return None
-    try:
-        moment = parse_datetime(value)
-        if moment is None and (day := parse_date(value)) is not None:
-            moment = dt.datetime.combine(day, dt.time.min)
-    except ValueError:
-        moment = None
-    if moment is None:
-        raise Problem(400, "bad_request", f"{name} must be a date or an ISO 8601 date-time.",
-                      errors={name: ["Must be a date or an ISO 8601 date-time."]})
-    return moment if timezone.is_aware(moment) else timezone.make_aware(moment, dt.UTC)
 
 
 class ActivityView(ApiView):
@@ -60,8 +43,8 @@ class ActivityView(ApiView):
             commission=uuid_param(request, "commission"),
             kind=request.query_params.get("kind", "")[:64],
             actor_id=request.query_params.get("actor", "")[:64],
-            since=_moment(request, "since"),
-            until=_moment(request, "until"),
+            since=moment_param(request, "since"),
+            until=moment_param(request, "until"),
         )
         return self.paginate(found, "-position", lambda item: item.render())
 

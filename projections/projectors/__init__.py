@@ -11,6 +11,7 @@ from projections.projectors.directory import DirectoryProjector
 from projections.projectors.invitations import InvitationsProjector
 from projections.projectors.library import CommentsProjector, DocumentsProjector
 from projections.projectors.live import LiveStreamsProjector
+from projections.projectors.meetings import MeetingsProjector
 from projections.projectors.memberships import MembershipProjector
 from projections.projectors.pipeline import PipelineProjector
 from projections.projectors.updates import UpdatesProjector
@@ -20,6 +21,7 @@ PROJECTOR_CLASSES: tuple[type[Projector], ...] = (
     MembershipProjector,
     DirectoryProjector,
     InvitationsProjector,
+    MeetingsProjector,
     UpdatesProjector,
     PipelineProjector,
     WorkspacesProjector,

@@ -194,6 +194,39 @@ def email(w: ApiWorld) -> dict[str, Any]:
     return {"email": f"{uuid.uuid4().hex[:8]}@example.org"}
 
 
+MEETING = {
+    "kind": "training",
+    "title": {"ar": "تدريب", "en": "Training"},
+    "starts_at": "2027-03-10T09:00:00+01:00",
+    "ends_at": "2027-03-10T17:00:00+01:00",
+    "time_zone": "Africa/Tunis",
+    "place": "Tunis",
+}
+
+
+def meeting(w: ApiWorld, *steps: str, visibility: str = "members") -> dict[str, Any]:
+    """A Tunisian training with two agenda items, taken through ``steps``."""
+    app, staff = w.app, w.actors["staff_tn"]
+    result = app.schedule_meeting(
+        staff, command_id=cid(), commission_ids=[w.ids["tn"]], visibility=visibility, **MEETING
+    )
+    items = [
+        app.add_agenda_item(
+            staff, command_id=cid(), meeting_id=result.id, title={"en": t}, duration_minutes=30
+        ).data["item_id"]
+        for t in ("Opening", "Practice")
+    ]
+    for step in steps:
+        getattr(app, step)(staff, command_id=cid(), meeting_id=result.id)
+    return {"meeting": result.id, "first": items[0], "second": items[1]}
+
+
+def registered_partner(w: ApiWorld) -> dict[str, Any]:
+    found = meeting(w)
+    w.app.register_for_meeting(w.actors["partner_tn"], command_id=cid(), meeting_id=found["meeting"])
+    return {**found, "user": w.user_id("partner_tn")}
+
+
 TEXTS = {"ar": "نص", "en": "Text"}
 
 # statuses: public secretariat auditor sg_tn staff_tn staff_ma partner_tn manager_tn
@@ -514,6 +547,99 @@ MATRIX: list[Row] = [
         multipart=True,
     ),
     Row("POST", "/api/v1/documents/{document}/archive/", "401 403 403 200 200 404 404 404", None, document),
+    # --- meetings
+    Row(
+        "GET",
+        "/api/v1/meetings/?state=planned&kind=training&commission={tn}&from=2027-01-01",
+        "200 200 200 200 200 200 200 200",
+    ),
+    Row(
+        "POST",
+        "/api/v1/meetings/",
+        "401 201 403 201 201 403 403 403",
+        {**MEETING, "commission_ids": ["{tn}"]},
+    ),
+    Row("GET", "/api/v1/meetings/{meeting}/", "404 200 200 200 200 200 200 200", None, meeting),
+    Row(
+        "GET",
+        "/api/v1/meetings/{meeting}/",
+        "404 200 200 200 200 404 404 404",
+        None,
+        lambda w: meeting(w, visibility="invited"),
+    ),
+    Row("POST", "/api/v1/meetings/{meeting}/convene/", "401 200 403 200 200 403 403 403", None, meeting),
+    Row(
+        "POST",
+        "/api/v1/meetings/{meeting}/open/",
+        "401 200 403 200 200 403 403 403",
+        None,
+        lambda w: meeting(w, "convene_meeting"),
+    ),
+    Row(
+        "POST",
+        "/api/v1/meetings/{meeting}/close/",
+        "401 200 403 200 200 403 403 403",
+        None,
+        lambda w: meeting(w, "convene_meeting", "open_meeting"),
+    ),
+    Row(
+        "POST",
+        "/api/v1/meetings/{meeting}/adopt-minutes/",
+        "401 200 403 200 200 403 403 403",
+        None,
+        lambda w: meeting(w, "convene_meeting", "open_meeting", "close_meeting"),
+    ),
+    Row(
+        "POST",
+        "/api/v1/meetings/{meeting}/postpone/",
+        "401 200 403 200 200 403 403 403",
+        {"reason": "Rooms", "starts_at": "2027-04-10T09:00:00Z", "ends_at": "2027-04-10T17:00:00Z"},
+        meeting,
+    ),
+    Row(
+        "POST",
+        "/api/v1/meetings/{meeting}/cancel/",
+        "401 200 403 200 200 403 403 403",
+        {"reason": "No"},
+        meeting,
+    ),
+    Row(
+        "POST",
+        "/api/v1/meetings/{meeting}/agenda/",
+        "401 201 403 201 201 403 403 403",
+        {"title": {"en": "Closing"}, "duration_minutes": 15},
+        meeting,
+    ),
+    Row(
+        "POST",
+        "/api/v1/meetings/{meeting}/agenda/order/",
+        "401 200 403 200 200 403 403 403",
+        lambda f: {"item_ids": [f["second"], f["first"]]},
+        meeting,
+    ),
+    Row(
+        "POST",
+        "/api/v1/meetings/{meeting}/agenda/{first}/withdraw/",
+        "401 200 403 200 200 403 403 403",
+        {"reason": "Merged"},
+        meeting,
+    ),
+    Row(
+        "POST",
+        "/api/v1/meetings/{meeting}/agenda/{second}/current/",
+        "401 200 403 200 200 403 403 403",
+        None,
+        lambda w: meeting(w, "convene_meeting", "open_meeting"),
+    ),
+    Row("GET", "/api/v1/meetings/{meeting}/registrations/", "401 200 200 200 200 403 403 403", None, meeting),
+    Row("POST", "/api/v1/meetings/{meeting}/registrations/", "401 201 403 201 201 201 201 201", {}, meeting),
+    Row(
+        "DELETE",
+        "/api/v1/meetings/{meeting}/registrations/{user}/",
+        "401 200 403 200 200 403 200 403",
+        None,
+        registered_partner,
+    ),
     # --- feeds
     Row("GET", "/api/v1/activity/?kind=message&since=2000-01-01", "401 200 200 200 200 200 200 200"),
     Row("GET", "/api/v1/indicators/", "401 200 200 403 403 403 403 403"),

@@ -1,0 +1,249 @@
+"""Meetings: governing-body sessions, conferences, bilateral meetings, trainings,
+workshops and visits; their lifecycle, agenda and registration."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+from uuid import UUID
+
+from django.http import HttpResponse
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from api import people, schema
+from api import serializers as inputs
+from api.conventions import ApiView, choice_param, moment_param, uuid_param
+from events import policy
+from events.errors import PermissionDenied
+from events.meetings import KINDS, STATES
+from events.platform import application
+from events.roles import Actor
+from projections import queries, render
+from projections.models import MeetingEntry
+
+MEETING_FILTERS = [
+    OpenApiParameter("state", str, enum=sorted(STATES)),
+    OpenApiParameter("kind", str, enum=sorted(KINDS)),
+    OpenApiParameter("commission", UUID, description="Concerning this commission."),
+    OpenApiParameter("from", str, description="Starting at or after this moment (ISO 8601 with zone)."),
+    OpenApiParameter("before", str, description="Starting before this moment (ISO 8601 with zone)."),
+]
+
+
+def _meeting(actor: Actor, meeting_id: UUID) -> dict[str, Any] | None:
+    entry = queries.meeting_entry(actor, meeting_id)
+    return render.meeting(entry) if entry else None
+
+
+def participants(entry: MeetingEntry) -> list[dict[str, Any]]:
+    """The registered in the order they registered, then the waiting list in its order."""
+    rows = [
+        {"user_id": person, "status": status, "rank": rank}
+        for status, people_ in (("registered", entry.registered), ("waiting", entry.waiting))
+        for rank, person in enumerate(people_, start=1)
+    ]
+    return people.with_names(rows, "user_id", "name")
+
+
+def _may_see_participants(actor: Actor, entry: MeetingEntry) -> bool:
+    return policy.may_read_everything(actor) or policy.may_organise_meeting(
+        actor, entry.kind, [UUID(c) for c in entry.commission_ids]
+    )
+
+
+class MeetingsView(ApiView):
+    @extend_schema(parameters=MEETING_FILTERS, responses={200: schema.page_of(schema.Meeting)},
+                   summary="Meetings you may read, by start")
+    def get(self, request: Request) -> Response:
+        found = queries.meetings(
+            self.actor,
+            state=choice_param(request, "state", STATES),
+            kind=choice_param(request, "kind", KINDS),
+            commission=uuid_param(request, "commission"),
+            starting_from=moment_param(request, "from"),
+            starting_before=moment_param(request, "before"),
+        )
+        return self.paginate(found, ("starts_at", "id"), render.meeting)
+
+    @extend_schema(request=inputs.MeetingSchedule, responses={201: schema.result_of(schema.Meeting)},
+                   summary="Schedule a meeting (the secretariat; a commission for its own)")
+    def post(self, request: Request) -> Response:
+        self.require_signed_in()
+        data = self.valid(inputs.MeetingSchedule)
+        result = self.run(application().schedule_meeting, versioned=False, **data)
+        return self.respond(result, lambda: _meeting(self.actor, result.id), created=True,
+                            location=f"/api/v1/meetings/{result.id}/")
+
+
+class MeetingView(ApiView):
+    @extend_schema(responses={200: schema.Meeting}, summary="One meeting, with its agenda")
+    def get(self, request: Request, meeting_id: UUID) -> Response:
+        entry = self.found(queries.meeting_entry(self.actor, meeting_id), "meeting", meeting_id)
+        return self.detail(render.meeting(entry), entry.version)
+
+
+class _MeetingAct(ApiView):
+    """A POST on a meeting the reader may see: one use case, one body."""
+
+    permission_classes = [IsAuthenticated]
+    body: type[inputs.Strict] = inputs.Strict
+    use_case = ""
+
+    def act(self, meeting_id: UUID, **arguments: Any) -> Response:
+        self.found(queries.meeting_entry(self.actor, meeting_id), "meeting", meeting_id)
+        data = self.valid(self.body)
+        result = self.run(getattr(application(), self.use_case), meeting_id=meeting_id, **arguments, **data)
+        return self.respond(result, lambda: _meeting(self.actor, meeting_id))
+
+
+class ConveneView(_MeetingAct):
+    use_case = "convene_meeting"
+
+    @extend_schema(request=None, responses={200: schema.result_of(schema.Meeting)},
+                   summary="Convene: the invitations are out")
+    def post(self, request: Request, meeting_id: UUID) -> Response:
+        return self.act(meeting_id)
+
+
+class OpenView(_MeetingAct):
+    use_case = "open_meeting"
+
+    @extend_schema(request=None, responses={200: schema.result_of(schema.Meeting)},
+                   summary="Open the meeting: it is in progress")
+    def post(self, request: Request, meeting_id: UUID) -> Response:
+        return self.act(meeting_id)
+
+
+class CloseView(_MeetingAct):
+    use_case = "close_meeting"
+
+    @extend_schema(request=None, responses={200: schema.result_of(schema.Meeting)},
+                   summary="Close the meeting")
+    def post(self, request: Request, meeting_id: UUID) -> Response:
+        return self.act(meeting_id)
+
+
+class AdoptMinutesView(_MeetingAct):
+    use_case = "adopt_meeting_minutes"
+
+    @extend_schema(request=None, responses={200: schema.result_of(schema.Meeting)},
+                   summary="Adopt the minutes: the meeting's record is definitive")
+    def post(self, request: Request, meeting_id: UUID) -> Response:
+        return self.act(meeting_id)
+
+
+class PostponeView(_MeetingAct):
+    use_case = "postpone_meeting"
+    body = inputs.MeetingPostponement
+
+    @extend_schema(request=inputs.MeetingPostponement, responses={200: schema.result_of(schema.Meeting)},
+                   summary="Postpone to new dates, with the reason (back to planned)")
+    def post(self, request: Request, meeting_id: UUID) -> Response:
+        return self.act(meeting_id)
+
+
+class CancelView(_MeetingAct):
+    use_case = "cancel_meeting"
+    body = inputs.Reason
+
+    @extend_schema(request=inputs.Reason, responses={200: schema.result_of(schema.Meeting)},
+                   summary="Cancel, with the reason")
+    def post(self, request: Request, meeting_id: UUID) -> Response:
+        return self.act(meeting_id)
+
+
+class AgendaView(_MeetingAct):
+    use_case = "add_agenda_item"
+    body = inputs.AgendaItem
+
+    @extend_schema(request=inputs.AgendaItem, responses={201: schema.result_of(schema.Meeting)},
+                   summary="Add an item at the end of the agenda")
+    def post(self, request: Request, meeting_id: UUID) -> Response:
+        response = self.act(meeting_id)
+        if response.status_code == 200:
+            response.status_code = 201
+        return response
+
+
+class AgendaOrderView(_MeetingAct):
+    use_case = "reorder_agenda"
+    body = inputs.AgendaOrder
+
+    @extend_schema(request=inputs.AgendaOrder, responses={200: schema.result_of(schema.Meeting)},
+                   summary="Put the agenda in a new order (every item once)")
+    def post(self, request: Request, meeting_id: UUID) -> Response:
+        return self.act(meeting_id)
+
+
+class WithdrawItemView(_MeetingAct):
+    use_case = "withdraw_agenda_item"
+    body = inputs.Reason
+
+    @extend_schema(request=inputs.Reason, responses={200: schema.result_of(schema.Meeting)},
+                   summary="Withdraw an agenda item, with the reason")
+    def post(self, request: Request, meeting_id: UUID, item_id: UUID) -> Response:
+        return self.act(meeting_id, item_id=item_id)
+
+
+class CurrentItemView(_MeetingAct):
+    use_case = "set_current_agenda_item"
+
+    @extend_schema(request=None, responses={200: schema.result_of(schema.Meeting)},
+                   summary="Make this item the one under discussion (meeting in progress)")
+    def post(self, request: Request, meeting_id: UUID, item_id: UUID) -> Response:
+        return self.act(meeting_id, item_id=item_id)
+
+
+class RegistrationsView(_MeetingAct):
+    use_case = "register_for_meeting"
+    body = inputs.Registration
+
+    @extend_schema(
+        parameters=[OpenApiParameter("export", str, enum=["csv"], description="csv: a spreadsheet.")],
+        responses={200: schema.list_of(schema.Participant)},
+        summary="The participants and the waiting list (organisers, secretariat, auditors); ?export=csv",
+    )
+    def get(self, request: Request, meeting_id: UUID) -> Response | HttpResponse:
+        entry = self.found(queries.meeting_entry(self.actor, meeting_id), "meeting", meeting_id)
+        if not _may_see_participants(self.actor, entry):
+            raise PermissionDenied("The participant list is for the meeting's organisers.")
+        rows = participants(entry)
+        if request.query_params.get("export") == "csv":
+            return _csv(entry, rows)
+        return Response({"results": rows})
+
+    @extend_schema(request=inputs.Registration, responses={201: schema.result_of(schema.Meeting)},
+                   summary="Register (yourself, or someone as an organiser); full: the waiting list")
+    def post(self, request: Request, meeting_id: UUID) -> Response:
+        response = self.act(meeting_id)
+        if response.status_code == 200:
+            response.status_code = 201
+        return response
+
+
+class RegistrationView(_MeetingAct):
+    use_case = "cancel_meeting_registration"
+
+    @extend_schema(request=None, responses={200: schema.result_of(schema.Meeting)},
+                   summary="Cancel a registration; the first on the waiting list takes the seat")
+    def delete(self, request: Request, meeting_id: UUID, person_id: str) -> Response:
+        return self.act(meeting_id, person_id=person_id)
+
+
+def _csv(entry: MeetingEntry, rows: list[dict[str, Any]]) -> HttpResponse:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["rank", "status", "name", "user_id"])
+    for row in rows:
+        # A name starting with = + - @ would be a formula in a spreadsheet: quote it as text.
+        name = row["name"]
+        if name[:1] in ("=", "+", "-", "@"):
+            name = "'" + name
+        writer.writerow([row["rank"], row["status"], name, row["user_id"]])
+    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="participants-{entry.id}.csv"'
+    return response

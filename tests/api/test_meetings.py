@@ -1,0 +1,165 @@
+"""Meetings through the API: scheduling, the agenda, registration with a waiting list,
+the participant list and its export, and what a reader may see."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import pytest
+
+from tests.api.conftest import ApiWorld
+
+pytestmark = pytest.mark.both_backends
+
+TRAINING = {
+    "kind": "training",
+    "title": {"ar": "دورة تدريبية وطنية", "en": "National training session"},
+    "starts_at": "2027-03-10T09:00:00+01:00",
+    "ends_at": "2027-03-10T17:00:00+01:00",
+    "time_zone": "Africa/Tunis",
+    "place": "Tunis",
+}
+
+
+def schedule(world: ApiWorld, role: str = "staff_tn", **fields: Any) -> dict[str, Any]:
+    body = {**TRAINING, "commission_ids": [str(world.ids["tn"])], **fields}
+    response = world.client(role).post("/api/v1/meetings/", body, format="json")
+    assert response.status_code == 201, response.json()
+    return response.json()
+
+
+def test_a_scheduled_meeting_is_planned_with_its_dates_in_its_time_zone(world: ApiWorld) -> None:
+    created = schedule(world)
+    assert created["state"] == "planned"
+    assert created["organiser"] == world.user_id("staff_tn")
+    shown = world.client("staff_ma").get(f"/api/v1/meetings/{created['id']}/").json()
+    assert (shown["starts_at"], shown["time_zone"]) == ("2027-03-10T08:00:00+00:00", "Africa/Tunis")
+    assert shown["localized"]["title"] == "دورة تدريبية وطنية"
+
+
+def test_the_agenda_keeps_its_order_and_its_withdrawn_items_with_their_reason(world: ApiWorld) -> None:
+    meeting = schedule(world)["id"]
+    client = world.client("staff_tn")
+    items = [
+        client.post(
+            f"/api/v1/meetings/{meeting}/agenda/",
+            {"title": {"en": title}, "duration_minutes": 30, "presenter": "Amina"},
+            format="json",
+        ).json()["agenda"][-1]["id"]
+        for title in ("Opening", "Practice", "Evaluation")
+    ]
+    reordered = client.post(
+        f"/api/v1/meetings/{meeting}/agenda/order/",
+        {"item_ids": [items[2], items[0], items[1]]},
+        format="json",
+    )
+    assert [item["id"] for item in reordered.json()["agenda"]] == [items[2], items[0], items[1]]
+    withdrawn = client.post(
+        f"/api/v1/meetings/{meeting}/agenda/{items[1]}/withdraw/",
+        {"reason": "Merged with practice"},
+        format="json",
+    ).json()
+    assert [item["id"] for item in withdrawn["agenda"]] == [items[2], items[0]]
+    assert withdrawn["withdrawn_items"][0]["reason"] == "Merged with practice"
+    incomplete = client.post(
+        f"/api/v1/meetings/{meeting}/agenda/order/", {"item_ids": [items[0]]}, format="json"
+    )
+    assert incomplete.status_code == 422
+    assert "item_ids" in incomplete.json()["errors"]
+
+
+def test_a_full_meeting_puts_people_on_the_waiting_list_and_a_cancellation_promotes_the_first(
+    world: ApiWorld,
+) -> None:
+    meeting = schedule(world, capacity=1)["id"]
+    first = world.client("staff_ma").post(f"/api/v1/meetings/{meeting}/registrations/", {}, format="json")
+    assert (first.status_code, first.json()["seats_left"]) == (201, 0)
+    second = world.client("partner_tn").post(f"/api/v1/meetings/{meeting}/registrations/", {}, format="json")
+    assert second.json()["waiting_count"] == 1
+    again = world.client("partner_tn").post(f"/api/v1/meetings/{meeting}/registrations/", {}, format="json")
+    assert again.status_code == 409
+    cancelled = world.client("staff_ma").delete(
+        f"/api/v1/meetings/{meeting}/registrations/{world.user_id('staff_ma')}/"
+    )
+    assert (cancelled.json()["registered_count"], cancelled.json()["waiting_count"]) == (1, 0)
+    listed = world.client("sg_tn").get(f"/api/v1/meetings/{meeting}/registrations/").json()["results"]
+    assert [(p["user_id"], p["status"]) for p in listed] == [(world.user_id("partner_tn"), "registered")]
+
+
+def test_the_participant_list_exports_as_csv_with_names_kept_as_text(world: ApiWorld) -> None:
+    meeting = schedule(world)["id"]
+    world.users["staff_ma"].display_name = "=HYPERLINK(evil)"
+    world.users["staff_ma"].save()
+    world.client("staff_ma").post(f"/api/v1/meetings/{meeting}/registrations/", {}, format="json")
+    world.client("partner_tn").post(f"/api/v1/meetings/{meeting}/registrations/", {}, format="json")
+    exported = world.client("staff_tn").get(f"/api/v1/meetings/{meeting}/registrations/?export=csv")
+    assert exported["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    assert rows[0] == ["rank", "status", "name", "user_id"]
+    assert rows[1][:3] == ["1", "registered", "'=HYPERLINK(evil)"]
+    assert rows[2][:3] == ["2", "registered", "partner.tn"]
+
+
+def test_an_invited_meeting_is_hidden_from_those_not_invited(world: ApiWorld) -> None:
+    meeting = schedule(world, visibility="invited")["id"]
+    assert world.client("staff_ma").get(f"/api/v1/meetings/{meeting}/").status_code == 404
+    listed = world.client("staff_ma").get("/api/v1/meetings/").json()["results"]
+    assert meeting not in [m["id"] for m in listed]
+    world.client("staff_tn").post(
+        f"/api/v1/meetings/{meeting}/registrations/", {"person_id": world.user_id("staff_ma")}, format="json"
+    )
+    assert world.client("staff_ma").get(f"/api/v1/meetings/{meeting}/").status_code == 200
+    assert world.client("public").get("/api/v1/meetings/").json()["results"] == []
+
+
+def test_a_commission_cannot_schedule_a_session_of_a_governing_body(world: ApiWorld) -> None:
+    body = {**TRAINING, "kind": "governing_body_session", "commission_ids": [str(world.ids["tn"])]}
+    assert world.client("sg_tn").post("/api/v1/meetings/", body, format="json").status_code == 403
+    assert world.client("secretariat").post("/api/v1/meetings/", body, format="json").status_code == 201
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"ends_at": "2027-03-10T08:00:00+01:00"}, "ends_at"),
+        ({"time_zone": "Mars/Olympus"}, "time_zone"),
+        ({"place": "", "online_link": ""}, "place"),
+        ({"online_link": "javascript:alert(1)"}, "online_link"),
+        ({"title": {"de": "Schulung"}}, "title"),
+    ],
+)
+def test_bad_meeting_input_names_the_field_and_stores_nothing(
+    world: ApiWorld, fields: dict[str, Any], field: str
+) -> None:
+    before = world.app.recorder.max_notification_id()
+    body = {**TRAINING, "commission_ids": [str(world.ids["tn"])], **fields}
+    refused = world.client("staff_tn").post("/api/v1/meetings/", body, format="json")
+    assert refused.status_code in {400, 422}, refused.json()
+    assert field in refused.json()["errors"], refused.json()
+    assert world.app.recorder.max_notification_id() == before
+
+
+def test_a_meeting_goes_through_its_lifecycle_and_a_postponement_keeps_the_reason(world: ApiWorld) -> None:
+    meeting = schedule(world)["id"]
+    client = world.client("sg_tn")
+    postponed = client.post(
+        f"/api/v1/meetings/{meeting}/postpone/",
+        {
+            "reason": "The hall is closed",
+            "starts_at": "2027-04-10T09:00:00Z",
+            "ends_at": "2027-04-10T17:00:00Z",
+        },
+        format="json",
+    ).json()
+    assert (postponed["state"], postponed["reason"]) == ("planned", "The hall is closed")
+    for step, state in (
+        ("convene", "convened"),
+        ("open", "in_progress"),
+        ("close", "closed"),
+        ("adopt-minutes", "minutes_adopted"),
+    ):
+        assert client.post(f"/api/v1/meetings/{meeting}/{step}/").json()["state"] == state
+    too_late = client.post(f"/api/v1/meetings/{meeting}/cancel/", {"reason": "x"}, format="json")
+    assert too_late.status_code == 409
