@@ -8,6 +8,7 @@ exist only outside production (settings.DEMO_MODE), all with the password
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import logging
 from dataclasses import dataclass
@@ -401,6 +402,73 @@ class Seeder:
             resource_id=news.id,
             text="مبروك! Félicitations à toute l'équipe.",
         )
+        self.seed_meetings(secretariat, staff_tn, staff_ma, partner_tn)
+
+    def seed_meetings(self, secretariat: Actor, staff_tn: Actor, staff_ma: Actor, partner_tn: Actor) -> None:
+        """The secretariat's next Executive Council session, a bilateral meeting with
+        Tunisia and a national training with its agenda and registrations."""
+        tn = commission_id("TN")
+        day = dt.datetime.now(dt.UTC).replace(hour=8, minute=0, second=0, microsecond=0)
+        self.run(
+            "meeting.council",
+            secretariat,
+            "schedule_meeting",
+            kind="governing_body_session",
+            title={
+                "ar": "الدورة العادية للمجلس التنفيذي",
+                "en": "Executive Council, ordinary session",
+                "fr": "Conseil exécutif, session ordinaire",
+            },
+            starts_at=day + dt.timedelta(days=20),
+            ends_at=day + dt.timedelta(days=21, hours=9),
+            time_zone="Africa/Tunis",
+            place="Tunis",
+            visibility="public",
+        )
+        self.run(
+            "meeting.bilateral",
+            secretariat,
+            "schedule_meeting",
+            kind="bilateral_meeting",
+            title={"ar": "اجتماع ثنائي مع اللجنة الوطنية التونسية", "en": "Bilateral meeting with Tunisia"},
+            starts_at=day + dt.timedelta(days=7, hours=1),
+            ends_at=day + dt.timedelta(days=7, hours=3),
+            time_zone="Africa/Tunis",
+            online_link="https://meet.example.org/tn-bilateral",
+            commission_ids=[tn],
+        )
+        training = self.run(
+            "meeting.training",
+            staff_tn,
+            "schedule_meeting",
+            kind="training",
+            title={
+                "ar": "دورة تدريبية وطنية في التعليم الرقمي",
+                "fr": "Formation nationale à l'éducation numérique",
+            },
+            starts_at=day + dt.timedelta(days=14),
+            ends_at=day + dt.timedelta(days=14, hours=7),
+            time_zone="Africa/Tunis",
+            place="Ariana",
+            commission_ids=[tn],
+            capacity=25,
+        )
+        if training is None:
+            return
+        for n, (title, minutes) in enumerate(
+            (({"ar": "الافتتاح", "fr": "Ouverture"}, 20), ({"ar": "ورشة تطبيقية", "fr": "Atelier"}, 120))
+        ):
+            self.run(
+                f"meeting.training.item{n}",
+                staff_tn,
+                "add_agenda_item",
+                meeting_id=training.id,
+                title=title,
+                duration_minutes=minutes,
+            )
+        for who, actor in (("staff.ma", staff_ma), ("partner.tn", partner_tn)):
+            self.run(f"meeting.training.{who}", actor, "register_for_meeting", meeting_id=training.id)
+        self.run("meeting.training.convene", staff_tn, "convene_meeting", meeting_id=training.id)
 
 
 def seed(app: Tawasul | None = None) -> None:

@@ -25,6 +25,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         if actor.commission_ids or policy.may_read_everything(actor):
             items.append(("updates", reverse("web:updates"), _("Updates")))
         items.append(("partnerships", reverse("web:partnerships"), _("Partnerships")))
+        items.append(("meetings", reverse("web:meetings"), _("Meetings")))
         items.append(("documents", reverse("web:documents"), _("Documents")))
         if policy.may_read_indicators(actor, None) or actor.commission_id:
             items.append(("dashboard", reverse("web:dashboard"), _("Dashboard")))

@@ -136,3 +136,60 @@ class WorkspaceForm(forms.Form):
         max_length=DESCRIPTION_MAX,
         widget=forms.Textarea(attrs={"rows": "3", "dir": "auto"}),
     )
+
+
+class MeetingForm(forms.Form):
+    """Schedule a meeting: its kind, title in up to three languages, day and hours in
+    its own time zone, where, and who may see it."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=list(labels.MEETING_KINDS.items()))
+    commission = forms.ChoiceField(label=_("Commission concerned"), choices=[], required=False)
+    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
+    ends = forms.TimeField(label=_("To"), widget=forms.TimeInput(attrs={"type": "time"}))
+    last_day = forms.DateField(
+        label=_("Last day (several days)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    time_zone = forms.CharField(label=_("Time zone"), max_length=64, initial="Africa/Tunis")
+    place = forms.CharField(label=_("Place"), max_length=TITLE_MAX, required=False)
+    online_link = forms.URLField(
+        label=_("Online link"), max_length=2000, required=False, assume_scheme="https"
+    )
+    visibility = forms.ChoiceField(
+        label=_("Who may see it"), choices=list(labels.MEETING_VISIBILITIES.items()), initial="members"
+    )
+    capacity = forms.IntegerField(label=_("Seats"), min_value=1, max_value=100_000, required=False)
+
+    def __init__(self, *args: Any, commissions: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["commission"].choices = [("", _("None")), *commissions]
+        _localized_fields(self, "title", TITLE_MAX, textarea=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not localized(data, "title"):
+            self.add_error("title_ar", _("Give a title in at least one language."))
+        return data
+
+    @property
+    def titles(self) -> list[forms.BoundField]:
+        return [self[f"title_{lang}"] for lang in LANGUAGE_NAMES]
+
+
+class AgendaItemForm(forms.Form):
+    duration_minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=1440, initial=30)
+    presenter = forms.CharField(label=_("Presenter"), max_length=NAME_MAX, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _localized_fields(self, "title", TITLE_MAX, textarea=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not localized(data, "title"):
+            self.add_error("title_ar", _("Give a title in at least one language."))
+        return data
+
+    @property
+    def titles(self) -> list[forms.BoundField]:
+        return [self[f"title_{lang}"] for lang in LANGUAGE_NAMES]

@@ -180,3 +180,30 @@ METRICS = {
 def label(table: dict[str, object], key: str) -> str:
     """The translated label of ``key``, or the key itself when it is new to this table."""
     return str(table.get(key, key))
+
+
+MEETING_KINDS = {
+    "governing_body_session": _("Session of a governing body"),
+    "ministerial_conference": _("Specialised ministerial conference"),
+    "secretaries_general_meeting": _("Meeting of the secretaries-general"),
+    "bilateral_meeting": _("Bilateral meeting"),
+    "training": _("Training session"),
+    "workshop": _("Workshop or seminar"),
+    "visit": _("Working visit"),
+    "other": _("Other meeting"),
+}
+
+MEETING_STATES = {
+    "planned": _("Planned"),
+    "convened": _("Convened"),
+    "in_progress": _("In progress"),
+    "closed": _("Closed"),
+    "minutes_adopted": _("Minutes adopted"),
+    "cancelled": _("Cancelled"),
+}
+
+MEETING_VISIBILITIES = {
+    "public": _("Public"),
+    "members": _("Members of the platform"),
+    "invited": _("Invited participants only"),
+}

@@ -11,6 +11,7 @@ from web.views import (
     documents,
     feed,
     home,
+    meetings,
     partnerships,
     public,
     updates,
@@ -42,6 +43,11 @@ urlpatterns = [
     path("threads/<uuid:thread_id>/read/", workspaces.mark_read, name="mark-read"),
     path("messages/<uuid:message_id>/edit/", workspaces.edit_message, name="edit-message"),
     path("messages/<uuid:message_id>/retract/", workspaces.retract_message, name="retract-message"),
+    # --- meetings -------------------------------------------------------------------------------
+    path("meetings/", meetings.index, name="meetings"),
+    path("meetings/new/", meetings.schedule, name="meeting-new"),
+    path("meetings/<uuid:meeting_id>/", meetings.detail, name="meeting"),
+    path("meetings/<uuid:meeting_id>/act/", meetings.act, name="meeting-act"),
     # --- the activity feed and the dashboard -----------------------------------------------
     path("activity/", feed.activity_feed, name="activity"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),

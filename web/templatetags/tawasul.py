@@ -113,3 +113,13 @@ def field_errors(errors: Any, name: str) -> list[str]:
     if isinstance(errors, Mapping):
         return list(errors.get(name, []))
     return []
+
+
+@register.filter
+def meeting_kind(kind: str) -> str:
+    return labels.label(labels.MEETING_KINDS, kind)
+
+
+@register.filter
+def meeting_state(state: str) -> str:
+    return labels.label(labels.MEETING_STATES, state)

@@ -1,0 +1,133 @@
+"""The meetings pages on the demo world: the calendar, one meeting's page with its
+agenda and registration, the schedule form, in each language and for each role."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+
+from projections.models import MeetingEntry
+from tests.web.conftest import user
+
+Browse = Callable[..., Client]
+
+pytestmark = pytest.mark.both_backends
+
+
+def training() -> MeetingEntry:
+    return MeetingEntry.objects.get(kind="training")
+
+
+def test_the_calendar_lists_what_each_reader_may_see(browse: Browse) -> None:
+    public = browse("-").get("/meetings/").content.decode()
+    assert "Executive Council, ordinary session" in public  # public
+    assert "Bilateral meeting with Tunisia" not in public  # members only
+    member = browse("staff.ma").get("/meetings/").content.decode()
+    assert "Bilateral meeting with Tunisia" in member
+    assert "Session of a governing body" in member
+
+
+def test_a_meeting_page_shows_its_agenda_and_dates_in_its_own_time_zone_in_arabic(browse: Browse) -> None:
+    page = browse("staff.tn", "ar").get(f"/meetings/{training().id}/").content.decode()
+    assert 'dir="rtl"' in page
+    assert "ورشة تطبيقية" in page and "الافتتاح" in page
+    assert "Africa/Tunis" in page
+    assert "دورة تدريبية" in page
+
+
+def test_a_member_registers_from_the_page_and_cancels_again(browse: Browse) -> None:
+    client = browse("staff.tn")
+    meeting = training()
+    page = client.get(f"/meetings/{meeting.id}/").content.decode()
+    assert "Register" in page
+    done = client.post(f"/meetings/{meeting.id}/act/", {"action": "register", "form_key": "k1"})
+    assert done.status_code == 302
+    meeting.refresh_from_db()
+    assert str(user("staff.tn").pk) in meeting.registered
+    client.post(f"/meetings/{meeting.id}/act/", {"action": "unregister", "form_key": "k2"})
+    meeting.refresh_from_db()
+    assert str(user("staff.tn").pk) not in meeting.registered
+
+
+def test_the_organiser_runs_the_meeting_and_marks_the_item_under_discussion(browse: Browse) -> None:
+    client = browse("staff.tn")
+    meeting = training()
+    assert client.post(f"/meetings/{meeting.id}/act/", {"action": "open", "form_key": "o"}).status_code == 302
+    item = meeting.agenda[1]["id"]
+    client.post(f"/meetings/{meeting.id}/act/", {"action": "current", "item_id": item, "form_key": "c"})
+    page = client.get(f"/meetings/{meeting.id}/").content.decode()
+    assert 'aria-current="step"' in page
+    meeting.refresh_from_db()
+    assert (meeting.state, str(meeting.current_item_id)) == ("in_progress", item)
+
+
+def test_someone_who_may_not_organise_sees_no_organiser_action_and_is_refused(browse: Browse) -> None:
+    client = browse("partner.tn")
+    meeting = training()
+    page = client.get(f"/meetings/{meeting.id}/").content.decode()
+    assert "Open the meeting" not in page and "Add to the agenda" not in page
+    refused = client.post(f"/meetings/{meeting.id}/act/", {"action": "open", "form_key": "x"})
+    assert refused.status_code == 400
+    assert "You are not allowed to do this." in refused.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.state == "convened"
+
+
+def test_an_agenda_item_without_a_title_is_refused_next_to_the_field_and_nothing_changes(
+    browse: Browse,
+) -> None:
+    client = browse("staff.tn")
+    meeting = training()
+    refused = client.post(
+        f"/meetings/{meeting.id}/act/", {"action": "add_item", "duration_minutes": "30", "form_key": "a"}
+    )
+    assert refused.status_code == 400
+    assert "Give a title in at least one language." in refused.content.decode()
+    meeting.refresh_from_db()
+    assert len(meeting.agenda) == 2
+
+
+def test_the_schedule_form_creates_a_meeting_in_its_time_zone(browse: Browse) -> None:
+    client = browse("staff.tn", "fr")
+    form = client.get("/meetings/new/")
+    assert form.status_code == 200
+    created = client.post(
+        "/meetings/new/",
+        {
+            "form_key": "new-meeting",
+            "kind": "workshop",
+            "commission": str(training().commission_ids[0]),
+            "title_fr": "Atelier régional",
+            "day": "2027-05-04",
+            "starts": "09:30",
+            "ends": "12:00",
+            "time_zone": "Africa/Tunis",
+            "place": "Sousse",
+            "visibility": "members",
+        },
+    )
+    assert created.status_code == 302, created.content.decode()[:2000]
+    meeting = MeetingEntry.objects.get(kind="workshop")
+    assert meeting.starts_at.isoformat() == "2027-05-04T08:30:00+00:00"
+    bad = client.post(
+        "/meetings/new/",
+        {
+            "form_key": "bad-meeting",
+            "kind": "workshop",
+            "title_fr": "Atelier",
+            "day": "2027-05-04",
+            "starts": "12:00",
+            "ends": "09:00",
+            "time_zone": "Africa/Tunis",
+            "place": "Sousse",
+            "visibility": "members",
+        },
+    )
+    assert bad.status_code == 400
+    assert MeetingEntry.objects.filter(kind="workshop").count() == 1
+
+
+def test_someone_who_organises_nothing_cannot_open_the_schedule_form(browse: Browse) -> None:
+    assert browse("partner.tn").get("/meetings/new/").status_code == 403

@@ -1,0 +1,254 @@
+"""Meetings: the calendar of sessions, conferences, bilateral meetings, trainings,
+workshops and visits; one meeting's page with its agenda and registration; the
+schedule form. Every change goes through a use case of events/meetings.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from uuid import UUID
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from events import policy
+from events.errors import DomainError
+from events.platform import application
+from events.roles import Actor
+from projections import queries, service
+from projections.models import MeetingEntry
+from web import labels, people
+from web.access import actor_of, command_id, found, new_form_key, signin_required
+from web.errors import translate_errors
+from web.forms import AgendaItemForm, MeetingForm, localized
+
+LIFECYCLE = {
+    "planned": ("convene", gettext_lazy("Convene")),
+    "convened": ("open", gettext_lazy("Open the meeting")),
+    "in_progress": ("close", gettext_lazy("Close the meeting")),
+    "closed": ("adopt_minutes", gettext_lazy("Adopt the minutes")),
+}
+USE_CASES = {
+    "convene": "convene_meeting",
+    "open": "open_meeting",
+    "close": "close_meeting",
+    "adopt_minutes": "adopt_meeting_minutes",
+}
+
+
+def _organiser(actor: Actor, entry: MeetingEntry) -> bool:
+    return policy.may_organise_meeting(actor, entry.kind, [UUID(c) for c in entry.commission_ids])
+
+
+def _may_schedule(actor: Actor) -> bool:
+    return policy.is_secretariat(actor) or any(
+        policy.may_organise_meeting(actor, "training", [c]) for c in actor.commission_ids
+    )
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    """Upcoming meetings first (soonest on top), then past ones (latest on top)."""
+    actor = actor_of(request)
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in labels.MEETING_KINDS else ""
+    found_ = queries.meetings(actor, kind=kind or None)
+    now = timezone.now()
+    upcoming = list(
+        found_.filter(ends_at__gte=now).exclude(state="cancelled").order_by("starts_at", "id")[:100]
+    )
+    past = list(found_.exclude(id__in=[m.id for m in upcoming]).order_by("-starts_at", "id")[:50])
+    return render(
+        request,
+        "web/meetings.html",
+        {
+            "section": "meetings",
+            "upcoming": upcoming,
+            "past": past,
+            "kind": kind,
+            "kinds": labels.MEETING_KINDS,
+            "may_schedule": _may_schedule(actor),
+        },
+    )
+
+
+def detail(
+    request: HttpRequest, meeting_id: UUID, item_form: AgendaItemForm | None = None, detail_text: str = ""
+) -> HttpResponse:
+    actor = actor_of(request)
+    entry = found(queries.meeting_entry(actor, meeting_id))
+    organiser = _organiser(actor, entry)
+    mine = "registered" if actor.id in entry.registered else "waiting" if actor.id in entry.waiting else ""
+    participants = []
+    if organiser or policy.may_read_everything(actor):
+        names = people.names([*entry.registered, *entry.waiting])
+        participants = [
+            {"name": names.get(p, p), "status": status, "rank": rank}
+            for status, group in (("registered", entry.registered), ("waiting", entry.waiting))
+            for rank, p in enumerate(group, start=1)
+        ]
+    zone = _zone(entry.time_zone)
+    return render(
+        request,
+        "web/meeting.html",
+        {
+            "section": "meetings",
+            "meeting": entry,
+            "local_start": entry.starts_at.astimezone(zone),
+            "local_end": entry.ends_at.astimezone(zone),
+            "organiser": organiser,
+            "organiser_name": people.names([entry.organiser]).get(entry.organiser, ""),
+            "next_step": LIFECYCLE.get(entry.state) if organiser else None,
+            "may_cancel": organiser and entry.state in {"planned", "convened"},
+            "may_register": not mine
+            and entry.state in {"planned", "convened"}
+            and policy.may_register_for_meeting(actor, entry.visibility),
+            "mine": mine,
+            "participants": participants,
+            "commissions": list(queries.commissions().filter(id__in=entry.commission_ids)),
+            "item_form": item_form or AgendaItemForm(),
+            "agenda_open": organiser and entry.state in {"planned", "convened", "in_progress"},
+            "detail": detail_text,
+            "form_key": new_form_key(),
+        },
+        status=400 if detail_text else 200,
+    )
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+@signin_required
+def act(request: HttpRequest, meeting_id: UUID) -> HttpResponse:
+    """One action on a meeting, from its page: a step of its lifecycle, the agenda,
+    registering or cancelling one's registration."""
+    back = HttpResponseRedirect(reverse("web:meeting", args=[meeting_id]))
+    if request.method != "POST":
+        return back
+    actor = actor_of(request)
+    entry = found(queries.meeting_entry(actor, meeting_id))
+    action = request.POST.get("action", "")
+    app, key = application(), command_id(request, actor)
+    item_form = None
+    try:
+        if action in USE_CASES:
+            result = getattr(app, USE_CASES[action])(actor, command_id=key, meeting_id=entry.id)
+        elif action == "cancel":
+            result = app.cancel_meeting(
+                actor, command_id=key, meeting_id=entry.id, reason=request.POST.get("reason", "")
+            )
+        elif action == "register":
+            result = app.register_for_meeting(actor, command_id=key, meeting_id=entry.id)
+        elif action == "unregister":
+            result = app.cancel_meeting_registration(actor, command_id=key, meeting_id=entry.id)
+        elif action in {"current", "withdraw"}:
+            item = request.POST.get("item_id", "")
+            if action == "current":
+                result = app.set_current_agenda_item(actor, command_id=key, meeting_id=entry.id, item_id=item)
+            else:
+                result = app.withdraw_agenda_item(
+                    actor,
+                    command_id=key,
+                    meeting_id=entry.id,
+                    item_id=item,
+                    reason=request.POST.get("reason", ""),
+                )
+        elif action == "add_item":
+            item_form = AgendaItemForm(request.POST)
+            if not item_form.is_valid():
+                return detail(request, entry.id, item_form, _("Please correct the fields marked below."))
+            data = item_form.cleaned_data
+            result = app.add_agenda_item(
+                actor,
+                command_id=key,
+                meeting_id=entry.id,
+                title=localized(data, "title"),
+                duration_minutes=data["duration_minutes"],
+                presenter=data.get("presenter") or "",
+            )
+        else:
+            return back
+    except DomainError as error:
+        text, errors = translate_errors(error)
+        if item_form is not None:
+            for name, texts in errors.items():
+                field = "title_ar" if name == "title" else name if name in item_form.fields else None
+                for message in texts:
+                    item_form.add_error(field, message)
+        return detail(request, entry.id, item_form, text)
+    service.wait_for(result.position)
+    messages.success(request, _("Done."))
+    return back
+
+
+@signin_required
+def schedule(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    if not _may_schedule(actor):
+        return render(request, "web/forbidden.html", {"section": "meetings"}, status=403)
+    everyone = policy.is_secretariat(actor)
+    commissions = [
+        (str(c.id), c.name.get(request.LANGUAGE_CODE) or c.name.get("ar") or c.country)
+        for c in queries.commissions()
+        if everyone or actor.belongs_to_commission(c.id)
+    ]
+    detail_text = ""
+    if request.method == "POST":
+        form = MeetingForm(request.POST, commissions=commissions)
+        if form.is_valid():
+            try:
+                result = _schedule(actor, command_id(request, actor), form.cleaned_data)
+            except DomainError as error:
+                detail_text, errors = translate_errors(error)
+                for name, texts in errors.items():
+                    field = {"title": "title_ar", "starts_at": "day", "ends_at": "ends"}.get(name, name)
+                    for text in texts:
+                        form.add_error(field if field in form.fields else None, text)
+            else:
+                service.wait_for(result.position)
+                messages.success(request, _("The meeting is scheduled."))
+                return HttpResponseRedirect(reverse("web:meeting", args=[result.id]))
+        form_key = request.POST.get("form_key") or new_form_key()
+    else:
+        own = next((str(c) for c in actor.commission_ids), "")
+        form = MeetingForm(
+            initial={"kind": "training" if not everyone else "governing_body_session", "commission": own},
+            commissions=commissions,
+        )
+        form_key = new_form_key()
+    return render(
+        request,
+        "web/meeting_form.html",
+        {"section": "meetings", "form": form, "detail": detail_text, "form_key": form_key},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _schedule(actor: Actor, key: str, data: dict[str, Any]) -> Any:
+    zone = _zone(data["time_zone"])
+    last_day = data.get("last_day") or data["day"]
+    starts = dt.datetime.combine(data["day"], data["starts"], tzinfo=zone)
+    ends = dt.datetime.combine(last_day, data["ends"], tzinfo=zone)
+    return application().schedule_meeting(
+        actor,
+        command_id=key,
+        kind=data["kind"],
+        title=localized(data, "title"),
+        starts_at=starts,
+        ends_at=ends,
+        time_zone=data["time_zone"],
+        place=data.get("place") or "",
+        online_link=data.get("online_link") or "",
+        commission_ids=[data["commission"]] if data.get("commission") else [],
+        visibility=data["visibility"],
+        capacity=data.get("capacity"),
+    )
