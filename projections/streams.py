@@ -24,3 +24,8 @@ def commission_feed(commission_id: UUID | str) -> str:
 
 def user(user_id: str) -> str:
     return f"user:{user_id}"
+
+
+def meeting(meeting_id: UUID | str) -> str:
+    """A meeting as it runs: its state, its agenda and the item under discussion."""
+    return f"meeting:{meeting_id}"

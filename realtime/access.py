@@ -13,14 +13,14 @@ from events.roles import Actor
 from projections import queries, streams
 from realtime.protocol import ProtocolError
 
-STREAM_FORMS = "thread:<id>, workspace:<id>, feed:commission:<id>, feed:all or user:me"
+STREAM_FORMS = "thread:<id>, workspace:<id>, meeting:<id>, feed:commission:<id>, feed:all or user:me"
 
 
 @dataclass(frozen=True, slots=True)
 class StreamRef:
     """A stream as the client named it (``label``) and as it is stored (``stream``)."""
 
-    kind: str  # "thread", "workspace", "commission_feed", "all", "user"
+    kind: str  # "thread", "workspace", "meeting", "commission_feed", "all", "user"
     stream: str
     label: str
     object_id: UUID | None = None
@@ -46,6 +46,9 @@ def parse_stream(label: str, user_id: str) -> StreamRef:
         object_id = _uuid(rest, label)
         builder = streams.thread if prefix == "thread" else streams.workspace
         return StreamRef(prefix, builder(object_id), label, object_id)
+    if prefix == "meeting":
+        object_id = _uuid(rest, label)
+        return StreamRef("meeting", streams.meeting(object_id), label, object_id)
     if prefix == "feed" and rest.startswith("commission:"):
         object_id = _uuid(rest.removeprefix("commission:"), label)
         return StreamRef("commission_feed", streams.commission_feed(object_id), label, object_id)
@@ -88,6 +91,13 @@ def check_read(actor: Actor, ref: StreamRef) -> None:
         if queries.commission_entry(ref.object_id) is None:
             raise ProtocolError("not_found", f"No commission with id {ref.object_id}.", stream=ref.label)
         allowed = policy.may_read_commission_internals(actor, ref.object_id)
+    elif ref.kind == "meeting":
+        assert ref.object_id is not None
+        # queries.meeting_entry applies events.policy.may_read_meeting: what a reader
+        # may not see does not exist for them.
+        if queries.meeting_entry(actor, ref.object_id) is None:
+            raise ProtocolError("not_found", f"No meeting with id {ref.object_id}.", stream=ref.label)
+        allowed = True
     else:
         assert ref.object_id is not None
         workspace_id = _workspace_of(ref)

@@ -14,6 +14,7 @@ from projections.models import (
     CommissionEntry,
     DailyCounter,
     DocumentEntry,
+    MeetingEntry,
     MessageEntry,
     PartnerEntry,
     ProposalEntry,
@@ -69,6 +70,14 @@ def describe(rows: Rows, kind: str, object_id: UUID) -> Described:
             return {}, None, None
         in_workspace = document.resource_id if document.resource_kind == "workspace" else None
         return _plain(document.name), document.commission_id, in_workspace
+    if kind == "meeting":
+        meeting = rows.get(MeetingEntry, object_id)
+        if meeting is None:
+            return {}, None, None
+        # An invited meeting's activity is for those who read everything: the people
+        # of the commission it concerns are not all invited.
+        shared = meeting.commission_ids and meeting.visibility != "invited"
+        return meeting.title, (UUID(meeting.commission_ids[0]) if shared else None), None
     if kind == "comment":
         comment = rows.get(CommentEntry, object_id)
         if comment is None:
@@ -81,7 +90,7 @@ class ActivityProjector(Projector):
     name = "activity"
     models = (ActivityItem,)
     sees_every_event = True
-    depends_on = ("directory", "updates", "pipeline", "workspaces", "comments", "documents")
+    depends_on = ("directory", "updates", "pipeline", "workspaces", "comments", "documents", "meetings")
 
     def on_event(self, event: Any, context: EventContext) -> None:
         kind = kind_of(context.topic)

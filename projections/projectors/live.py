@@ -8,6 +8,8 @@ transaction, and handed to the runner, which publishes them after the commit.
 - feed:all and feed:commission:<id> carry the activity item; private activity
   (inside a workspace) is kept out of commission feeds, whose readers are not
   all members of that workspace;
+- meeting:<id> carries the meeting as rendered after each of its events (the item
+  under discussion changes live for everyone following it);
 - user:<id> carries what concerns one person: mentions, being added to a
   workspace or an organisation, decisions on the proposals they made.
 """
@@ -21,6 +23,7 @@ from projections.base import EventContext, Projector
 from projections.models import (
     ActivityItem,
     DocumentEntry,
+    MeetingEntry,
     MessageEntry,
     ProposalEntry,
     StreamItem,
@@ -44,13 +47,20 @@ MEMBERSHIP = {
     "partner.member_role_changed",
     "commission.secretary_general_appointed",
 }
+# A person's place at a meeting: told on their own stream (a seat freed from the waiting list).
+REGISTRATION = {
+    "meeting.registered",
+    "meeting.wait_listed",
+    "meeting.promoted_from_waiting_list",
+    "meeting.registration_cancelled",
+}
 
 
 class LiveStreamsProjector(Projector):
     name = "live"
     models = (StreamItem,)
     sees_every_event = True
-    depends_on = ("activity", "workspaces", "documents", "pipeline")
+    depends_on = ("activity", "workspaces", "documents", "pipeline", "meetings")
 
     def on_event(self, event: Any, context: EventContext) -> None:
         activity = context.rows.get(ActivityItem, context.position)
@@ -99,6 +109,9 @@ class LiveStreamsProjector(Projector):
         if object_kind == "workspace":
             workspace = rows.require(WorkspaceEntry, object_id)
             return render.workspace(workspace), [streams.workspace(workspace.id)]
+        if object_kind == "meeting":
+            meeting = rows.require(MeetingEntry, object_id)
+            return render.meeting(meeting), [streams.meeting(meeting.id)]
         if object_kind == "document" and activity.workspace_id:
             document = rows.require(DocumentEntry, object_id)
             return render.document(document), [streams.workspace(activity.workspace_id)]
@@ -111,6 +124,8 @@ class LiveStreamsProjector(Projector):
         if kind in MEMBERSHIP:
             user_id = getattr(event, "user_id", None)
             return [user_id] if user_id else []
+        if kind in REGISTRATION:
+            return [event.person_id]
         if kind in DECISIONS:
             proposal = rows.get(ProposalEntry, activity.object_id)
             return [proposal.proposed_by] if proposal else []
