@@ -16,6 +16,7 @@ from events.ids import commission_id
 from projections.models import (
     DocumentEntry,
     MessageEntry,
+    PartnerEntry,
     ProposalEntry,
     ThreadEntry,
     UpdateEntry,
@@ -152,6 +153,29 @@ def test_the_directory_finds_a_commission_by_its_name_in_any_script(browse: Brow
     page = text(browse("-").get("/directory/?q=التونسية"))
     assert f"/commissions/{commission_id('TN')}/" in page
     assert f"/commissions/{commission_id('MA')}/" not in page
+
+
+def test_the_directory_finds_a_country_and_a_partner_kind_by_their_names_in_every_language(
+    browse: Browse,
+) -> None:
+    def partner(name: str) -> str:
+        return f"/partners/{PartnerEntry.objects.get(name__fr=name).id}/"
+
+    lycee, college, club = (
+        partner("Lycée Ibn Khaldoun"),
+        partner("Collège pilote de l'Ariana"),
+        partner("Club UNESCO de Sfax"),
+    )
+    for query in ("Morocco", "maroc", "المغرب"):
+        page = text(browse("-").get(f"/directory/?q={query}"))
+        assert f"/commissions/{commission_id('MA')}/" in page, query
+        assert f"/commissions/{commission_id('TN')}/" not in page, query
+        assert lycee in page and college not in page, query
+    for query in ("school", "école", "مدرسة"):
+        page = text(browse("-").get(f"/directory/?q={query}"))
+        assert lycee in page and college in page and club not in page, query
+    page = text(browse("-").get("/directory/?q=school morocco"))
+    assert lycee in page and college not in page
 
 
 # --- workspaces and threads ----------------------------------------------------------------------
