@@ -324,6 +324,54 @@ def test_a_partner_cannot_write_updates(browse: Browse) -> None:
     assert browse("partner.tn").get("/updates/new/").status_code == 403
 
 
+def publish_update(browse: Browse, **texts: str) -> UpdateEntry:
+    browse("staff.tn").post(
+        "/updates/new/",
+        {"kind": "news", **texts, "action": "publish", "form_key": str(uuid.uuid4())},
+    )
+    return UpdateEntry.objects.get(title__ar=texts["title_ar"])
+
+
+def update_body(page: str) -> str:
+    return page.split('class="update-body"')[1].split("</section>")[0]
+
+
+def test_an_update_is_read_in_the_readers_language_with_links_to_the_others(browse: Browse) -> None:
+    update = publish_update(
+        browse,
+        title_ar="يوم التراث",
+        title_en="Heritage day",
+        title_fr="Journée du patrimoine",
+        body_ar="برنامج اليوم",
+        body_en="The day's programme",
+        body_fr="Programme de la journée",
+    )
+    page = text(browse("partner.tn", "en").get(f"/updates/{update.id}/"))
+    assert "The day's programme" in update_body(page).replace("&#x27;", "'")
+    assert "برنامج اليوم" not in page and "Programme de la journée" not in page
+    assert "Shown in English." in page
+    assert 'href="?lang=ar" hreflang="ar"' in page and 'href="?lang=fr" hreflang="fr"' in page
+    assert '<h1 lang="en" dir="auto">Heritage day</h1>' in page
+    chosen = text(browse("partner.tn", "en").get(f"/updates/{update.id}/?lang=fr"))
+    assert "Programme de la journée" in update_body(chosen)
+    assert '<h1 lang="fr" dir="auto">Journée du patrimoine</h1>' in chosen
+    assert 'href="?lang=en" hreflang="en"' in chosen
+
+
+def test_a_missing_language_falls_back_to_english_then_french_then_arabic(browse: Browse) -> None:
+    update = publish_update(
+        browse, title_ar="ورشة", title_en="Workshop", body_ar="نص الورشة", body_en="Workshop text"
+    )
+    french = text(browse("partner.tn", "fr").get(f"/updates/{update.id}/"))
+    assert "Workshop text" in update_body(french) and "نص الورشة" not in french
+    assert "Pas écrit en français : affiché en anglais." in french
+    assert 'href="?lang=ar" hreflang="ar"' in french
+    only_french = UpdateEntry.objects.get(title__fr="Rapport d'activité 2025")
+    arabic = text(browse("partner.tn", "ar").get(f"/updates/{only_french.id}/"))
+    assert "Bilan des activités" in update_body(arabic)
+    assert "?lang=" not in arabic
+
+
 # --- partnerships ---------------------------------------------------------------------------------------
 
 
