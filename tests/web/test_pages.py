@@ -231,6 +231,32 @@ def test_only_its_author_edits_a_message(browse: Browse) -> None:
     assert message.text == "Merci beaucoup !"
 
 
+def test_an_edited_message_opens_its_earlier_versions_to_the_threads_readers(browse: Browse) -> None:
+    message = MessageEntry.objects.get(text__startswith="Merci")
+    original = message.text
+    browse("partner.tn").post(f"/messages/{message.id}/edit/", {"text": "Merci beaucoup !"})
+    page = text(browse("staff.tn").get(f"/threads/{message.thread_id}/"))
+    item = page.split(f'id="m-{message.id}"')[1].split("</li>\n")[0]
+    assert '<details class="edited">' in item
+    assert "(edited)</summary>" in item and "Earlier versions" in item
+    assert original.replace("'", "&#x27;") in item
+    assert '"history": "/api/v1/messages/00000000-0000-0000-0000-000000000000/history/"' in page
+    # What thread.js fetches when "(edited)" is opened, with the reader's session.
+    address = f"/api/v1/messages/{message.id}/history/"
+    history = browse("staff.tn").get(address, HTTP_ACCEPT="application/json")
+    assert history.status_code == 200
+    assert [version["text"] for version in history.json()["history"]] == [original]
+    assert browse("-").get(address).status_code in {401, 403}
+
+
+def test_a_message_never_edited_offers_no_earlier_versions(browse: Browse) -> None:
+    message = MessageEntry.objects.filter(history=[]).exclude(retracted=True).first()
+    assert message is not None
+    page = text(browse("staff.tn").get(f"/threads/{message.thread_id}/"))
+    item = page.split(f'id="m-{message.id}"')[1].split("</li>\n")[0]
+    assert '<details class="edited" hidden>' in item
+
+
 def test_retracting_a_message_hides_its_text(browse: Browse) -> None:
     browser = browse("partner.tn")
     message = MessageEntry.objects.get(text__startswith="Merci")
