@@ -30,6 +30,19 @@ PARTNER_KINDS = frozenset(
     }
 )
 
+# The kinds' names in the platform's three languages, as the web labels them
+# (web/labels.py): the directory indexes them so "school", "école" and "مدرسة" all find a school.
+PARTNER_KIND_NAMES: dict[str, dict[str, str]] = {
+    "school": {"ar": "مدرسة", "en": "School", "fr": "École"},
+    "club": {"ar": "نادٍ", "en": "Club", "fr": "Club"},
+    "chair": {"ar": "كرسي علمي", "en": "Scientific chair", "fr": "Chaire scientifique"},
+    "university": {"ar": "جامعة", "en": "University", "fr": "Université"},
+    "research_centre": {"ar": "مركز بحث", "en": "Research centre", "fr": "Centre de recherche"},
+    "ngo": {"ar": "جمعية منظمة غير حكومية", "en": "NGO", "fr": "Association ONG"},
+    "organisation": {"ar": "منظمة", "en": "Organisation", "fr": "Organisation"},
+    "other": {"ar": "أخرى", "en": "Other", "fr": "Autre"},
+}
+
 
 RIGHTS = frozenset(r.value for r in Right)
 

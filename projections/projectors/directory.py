@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
-from events.partners import RIGHTS
+from babel import Locale
+
+from events.partners import PARTNER_KIND_NAMES, RIGHTS
 from events.policy import Right
 from projections.base import EventContext, Projector, handles
 from projections.models import CommissionEntry, PartnerAffiliation, PartnerEntry
@@ -13,9 +16,35 @@ from projections.search import search_text
 MEMBER_DELTA = {"MemberJoined": 1, "MemberLeft": -1}
 
 
+# The languages whose country and kind names are searchable, whatever the reader's.
+SEARCH_LANGUAGES = ("ar", "en", "fr")
+
+
+@lru_cache(maxsize=512)
+def country_names(code: str) -> tuple[str, ...]:
+    """The country's names in Arabic, English and French (CLDR, through babel)."""
+    names: list[str] = []
+    for language in SEARCH_LANGUAGES:
+        name = Locale(language).territories.get(code.upper())
+        if name and name not in names:
+            names.append(name)
+    return tuple(names)
+
+
+def kind_names(kind: str) -> tuple[str, ...]:
+    """The partner kind's names in Arabic, English and French."""
+    names = PARTNER_KIND_NAMES.get(kind, {})
+    return tuple(dict.fromkeys(names[language] for language in SEARCH_LANGUAGES if language in names))
+
+
 def _search(entry: CommissionEntry | PartnerEntry) -> str:
+    """Names and city in every script given, then the country's and the kind's names in ar/en/fr."""
     city = entry.profile.get("city") or {}
-    text = search_text(entry.name.values(), city.values() if isinstance(city, dict) else [])
+    words = [*entry.name.values(), *(city.values() if isinstance(city, dict) else [])]
+    words.extend(country_names(entry.country))
+    if isinstance(entry, PartnerEntry):
+        words.extend(kind_names(entry.kind))
+    text = search_text(words)
     return f"{text} | {entry.country.lower()}" if isinstance(entry, CommissionEntry) else text
 
 

@@ -109,15 +109,46 @@ def test_editing_and_retracting_show_live_for_the_other_person(new_page: NewPage
     post(salma, text)
     mine = salma.locator(".message.mine:not(.pending)", has=salma.locator(".text", has_text=text))
     mine.wait_for()
-    mine.locator("summary").click()
+    mine.locator(".message-actions summary").click()
     mine.locator("textarea").fill(f"{text} (corrected)")
     mine.locator(".edit-form button[type=submit]").click()
     amine.locator(".message .text", has_text=f"{text} (corrected)").wait_for(timeout=5_000)
     salma.on("dialog", lambda dialog: dialog.accept())
-    mine.locator("summary").click()
+    mine.locator(".message-actions summary").click()
     mine.locator(".retract-form button[type=submit]").click()
     amine.locator(".message.retracted", has_text="This message was retracted.").last.wait_for(timeout=5_000)
     assert amine.locator(".message .text", has_text=f"{text} (corrected)").count() == 0
+
+
+def test_edited_opens_the_earlier_versions_for_the_other_person(new_page: NewPage) -> None:
+    salma = new_page("staff.tn")
+    amine = new_page("partner.tn")
+    open_kickoff_thread(salma)
+    open_kickoff_thread(amine)
+    text = f"meeting at ten {uuid.uuid4().hex[:6]}"
+    post(salma, text)
+    mine = salma.locator(".message.mine:not(.pending)", has=salma.locator(".text", has_text=text))
+    mine.wait_for()
+    mine.locator(".message-actions summary").click()
+    mine.locator("textarea").fill(f"{text}, not nine")
+    mine.locator(".edit-form button[type=submit]").click()
+    theirs = amine.locator(".message", has=amine.locator(".text", has_text=f"{text}, not nine"))
+    theirs.wait_for(timeout=5_000)
+    # Live: "(edited)" appears on the edited message and opens what it said before.
+    edited = theirs.locator("details.edited summary")
+    edited.wait_for(timeout=5_000)
+    edited.click()
+    earlier = theirs.locator(".history-list li")
+    earlier.first.wait_for(timeout=5_000)
+    assert [t.strip() for t in theirs.locator(".history-list li p").all_inner_texts()] == [text]
+    assert theirs.locator(".history-list time").first.get_attribute("datetime")
+    # After a reload, the page's own rendering opens the same versions.
+    amine.reload()
+    live(amine)
+    theirs = amine.locator(".message", has=amine.locator(".text", has_text=f"{text}, not nine"))
+    theirs.locator("details.edited summary").click()
+    theirs.locator(".history-list li p", has_text=text).wait_for(timeout=5_000)
+    screenshot(amine, "thread-edit-history-en")
 
 
 def test_a_signed_out_visit_to_a_workspace_redirects_to_sign_in(new_page: NewPage) -> None:

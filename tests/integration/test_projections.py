@@ -149,11 +149,38 @@ def test_names_are_found_in_arabic_without_diacritics_and_in_latin_without_accen
         commission_id=world.tn,
     )
     project()
-    for query in ("المنار", "universite manar", "TUNIS"):
+    for query in ("المنار", "universite manar", "TUNIS EL MANAR"):
         found = m.PartnerEntry.objects.all()
         for word in query_words(query):
             found = found.filter(search_text__icontains=word)
         assert found.count() == 1, query
+
+
+def test_countries_and_partner_kinds_are_found_by_their_names_in_arabic_english_and_french(
+    tawasul: Tawasul, project: Callable[[], int]
+) -> None:
+    from projections.queries import directory
+
+    world = build_world(tawasul)
+    university = tawasul.register_partner(
+        world.staff_ma,
+        command_id=cid(),
+        kind="university",
+        country="MA",
+        name={"fr": "Université Mohammed V"},
+        commission_id=world.ma,
+    )
+    project()
+    for query in ("Morocco", "maroc", "المغرب", "MAROC"):
+        assert [str(c.country) for c in directory.commissions(q=query)] == ["MA"], query
+        assert [p.id for p in directory.partners(q=query)] == [university.id], query
+    for query in ("Tunisia", "tunisie", "تونس"):
+        assert [str(c.country) for c in directory.commissions(q=query)] == ["TN"], query
+    for query in ("school", "école", "ecole", "مدرسة", "School Tunisia"):
+        assert [p.id for p in directory.partners(q=query)] == [world.partner_id], query
+    for query in ("university", "université", "جامعة", "university morocco"):
+        assert [p.id for p in directory.partners(q=query)] == [university.id], query
+    assert list(directory.partners(q="school morocco")) == []
 
 
 def test_rebuilt_read_models_equal_the_live_ones(tawasul: Tawasul, project: Callable[[], int]) -> None:

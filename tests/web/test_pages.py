@@ -16,6 +16,7 @@ from events.ids import commission_id
 from projections.models import (
     DocumentEntry,
     MessageEntry,
+    PartnerEntry,
     ProposalEntry,
     ThreadEntry,
     UpdateEntry,
@@ -154,6 +155,29 @@ def test_the_directory_finds_a_commission_by_its_name_in_any_script(browse: Brow
     assert f"/commissions/{commission_id('MA')}/" not in page
 
 
+def test_the_directory_finds_a_country_and_a_partner_kind_by_their_names_in_every_language(
+    browse: Browse,
+) -> None:
+    def partner(name: str) -> str:
+        return f"/partners/{PartnerEntry.objects.get(name__fr=name).id}/"
+
+    lycee, college, club = (
+        partner("Lycée Ibn Khaldoun"),
+        partner("Collège pilote de l'Ariana"),
+        partner("Club UNESCO de Sfax"),
+    )
+    for query in ("Morocco", "maroc", "المغرب"):
+        page = text(browse("-").get(f"/directory/?q={query}"))
+        assert f"/commissions/{commission_id('MA')}/" in page, query
+        assert f"/commissions/{commission_id('TN')}/" not in page, query
+        assert lycee in page and college not in page, query
+    for query in ("school", "école", "مدرسة"):
+        page = text(browse("-").get(f"/directory/?q={query}"))
+        assert lycee in page and college in page and club not in page, query
+    page = text(browse("-").get("/directory/?q=school morocco"))
+    assert lycee in page and college not in page
+
+
 # --- workspaces and threads ----------------------------------------------------------------------
 
 
@@ -205,6 +229,32 @@ def test_only_its_author_edits_a_message(browse: Browse) -> None:
     browse("partner.tn").post(f"/messages/{message.id}/edit/", {"text": "Merci beaucoup !"})
     message.refresh_from_db()
     assert message.text == "Merci beaucoup !"
+
+
+def test_an_edited_message_opens_its_earlier_versions_to_the_threads_readers(browse: Browse) -> None:
+    message = MessageEntry.objects.get(text__startswith="Merci")
+    original = message.text
+    browse("partner.tn").post(f"/messages/{message.id}/edit/", {"text": "Merci beaucoup !"})
+    page = text(browse("staff.tn").get(f"/threads/{message.thread_id}/"))
+    item = page.split(f'id="m-{message.id}"')[1].split("</li>\n")[0]
+    assert '<details class="edited">' in item
+    assert "(edited)</summary>" in item and "Earlier versions" in item
+    assert original.replace("'", "&#x27;") in item
+    assert '"history": "/api/v1/messages/00000000-0000-0000-0000-000000000000/history/"' in page
+    # What thread.js fetches when "(edited)" is opened, with the reader's session.
+    address = f"/api/v1/messages/{message.id}/history/"
+    history = browse("staff.tn").get(address, HTTP_ACCEPT="application/json")
+    assert history.status_code == 200
+    assert [version["text"] for version in history.json()["history"]] == [original]
+    assert browse("-").get(address).status_code in {401, 403}
+
+
+def test_a_message_never_edited_offers_no_earlier_versions(browse: Browse) -> None:
+    message = MessageEntry.objects.filter(history=[]).exclude(retracted=True).first()
+    assert message is not None
+    page = text(browse("staff.tn").get(f"/threads/{message.thread_id}/"))
+    item = page.split(f'id="m-{message.id}"')[1].split("</li>\n")[0]
+    assert '<details class="edited" hidden>' in item
 
 
 def test_retracting_a_message_hides_its_text(browse: Browse) -> None:
@@ -298,6 +348,54 @@ def test_an_update_without_a_title_is_refused_next_to_the_field(browse: Browse) 
 
 def test_a_partner_cannot_write_updates(browse: Browse) -> None:
     assert browse("partner.tn").get("/updates/new/").status_code == 403
+
+
+def publish_update(browse: Browse, **texts: str) -> UpdateEntry:
+    browse("staff.tn").post(
+        "/updates/new/",
+        {"kind": "news", **texts, "action": "publish", "form_key": str(uuid.uuid4())},
+    )
+    return UpdateEntry.objects.get(title__ar=texts["title_ar"])
+
+
+def update_body(page: str) -> str:
+    return page.split('class="update-body"')[1].split("</section>")[0]
+
+
+def test_an_update_is_read_in_the_readers_language_with_links_to_the_others(browse: Browse) -> None:
+    update = publish_update(
+        browse,
+        title_ar="يوم التراث",
+        title_en="Heritage day",
+        title_fr="Journée du patrimoine",
+        body_ar="برنامج اليوم",
+        body_en="The day's programme",
+        body_fr="Programme de la journée",
+    )
+    page = text(browse("partner.tn", "en").get(f"/updates/{update.id}/"))
+    assert "The day's programme" in update_body(page).replace("&#x27;", "'")
+    assert "برنامج اليوم" not in page and "Programme de la journée" not in page
+    assert "Shown in English." in page
+    assert 'href="?lang=ar" hreflang="ar"' in page and 'href="?lang=fr" hreflang="fr"' in page
+    assert '<h1 lang="en" dir="auto">Heritage day</h1>' in page
+    chosen = text(browse("partner.tn", "en").get(f"/updates/{update.id}/?lang=fr"))
+    assert "Programme de la journée" in update_body(chosen)
+    assert '<h1 lang="fr" dir="auto">Journée du patrimoine</h1>' in chosen
+    assert 'href="?lang=en" hreflang="en"' in chosen
+
+
+def test_a_missing_language_falls_back_to_english_then_french_then_arabic(browse: Browse) -> None:
+    update = publish_update(
+        browse, title_ar="ورشة", title_en="Workshop", body_ar="نص الورشة", body_en="Workshop text"
+    )
+    french = text(browse("partner.tn", "fr").get(f"/updates/{update.id}/"))
+    assert "Workshop text" in update_body(french) and "نص الورشة" not in french
+    assert "Pas écrit en français : affiché en anglais." in french
+    assert 'href="?lang=ar" hreflang="ar"' in french
+    only_french = UpdateEntry.objects.get(title__fr="Rapport d'activité 2025")
+    arabic = text(browse("partner.tn", "ar").get(f"/updates/{only_french.id}/"))
+    assert "Bilan des activités" in update_body(arabic)
+    assert "?lang=" not in arabic
 
 
 # --- partnerships ---------------------------------------------------------------------------------------

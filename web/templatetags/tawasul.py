@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 
 from events.text import pick_language
 from web import labels
+from web.languages import in_language
 
 register = template.Library()
 
@@ -39,10 +40,11 @@ def local(texts: Any) -> str:
 
 
 @register.simple_tag
-def texts(value: Any, tag: str = "span") -> SafeString:
+def texts(value: Any, tag: str = "span", prefer: str = "") -> SafeString:
     """A text people wrote, in the page's language where it exists, marked with its
-    own language and ``dir="auto"`` so Arabic and Latin display right in any page."""
-    text, language = _pick(value)
+    own language and ``dir="auto"`` so Arabic and Latin display right in any page.
+    With ``prefer``, in that language, else in its reading order (web.languages)."""
+    text, language = in_language(value, prefer) if prefer else _pick(value)
     element = tag if tag in {"span", "h1", "h2", "h3", "p", "strong", "div"} else "span"
     if language:
         return format_html('<{0} lang="{1}" dir="auto">{2}</{0}>', SafeString(element), language, text)

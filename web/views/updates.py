@@ -18,7 +18,7 @@ from events.base import scoped_command_id
 from events.errors import DomainError
 from events.platform import application
 from projections import queries, service
-from web import people
+from web import languages, people
 from web.access import actor_of, command_id, found, new_form_key, signin_required
 from web.errors import translate_errors
 from web.forms import UpdateForm, localized, localized_initial
@@ -46,6 +46,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "section": "updates",
             "updates": list(rows),
             "state": state,
+            "reader": languages.reader_language(),
             "commissions": {c.id: c for c in queries.commissions()},
             "may_write": bool(actor.commission_id) and policy.may_write_updates(actor, actor.commission_id),
         },
@@ -66,6 +67,7 @@ def detail(request: HttpRequest, update_id: UUID) -> HttpResponse:
         {
             "section": "updates" if actor.is_authenticated else "directory",
             "update": update,
+            **_reading(request, update),
             "commission": queries.commission_entry(update.commission_id),
             "documents": list(documents.order_by("-updated_at")),
             "comments": comments,
@@ -76,6 +78,33 @@ def detail(request: HttpRequest, update_id: UUID) -> HttpResponse:
             "form_key": new_form_key(),
         },
     )
+
+
+def _reading(request: HttpRequest, update: Any) -> dict[str, Any]:
+    """The language the update is shown in, and the others it is written in.
+
+    The reader's language when the update is written in it; otherwise English,
+    then French, then Arabic, whichever comes first (web.languages). ``?lang=``
+    chooses another of the languages it is written in. Title, summary and body
+    are shown in that language, each falling back in the same order if missing.
+    """
+    reader = languages.reader_language()
+    available = languages.written_in(update.body) or languages.written_in(update.title)
+    wanted = request.GET.get("lang", "")
+    shown = languages.shown_language(available, wanted if wanted in available else reader)
+    body = languages.in_language(update.body, shown)[0] if shown else ""
+    return {
+        "reader": reader,
+        "shown": shown,
+        "shown_name": languages.language_name(shown) if shown else "",
+        "reader_name": languages.language_name(reader),
+        "missing_reader": bool(shown) and reader not in available,
+        "body": body,
+        "title_text": languages.in_language(update.title, shown or reader)[0],
+        "other_languages": [
+            {"code": code, "name": languages.language_endonym(code)} for code in available if code != shown
+        ],
+    }
 
 
 def _may_comment(actor: Any, update: Any) -> bool:

@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from events import policy
@@ -202,6 +203,7 @@ def _live_config(
             "edit": reverse("web:edit-message", args=[zero]),
             "retract": reverse("web:retract-message", args=[zero]),
             "read": reverse("web:mark-read", args=[entry.id]) if entry else None,
+            "history": reverse("api-message-history", args=[zero]),
         },
         "words": {
             "edited": _("edited"),
@@ -214,6 +216,9 @@ def _live_config(
             "online": _("online"),
             "new_messages": _("New messages"),
             "new_thread": _("New thread"),
+            "history_failed": _("The earlier versions could not be loaded."),
+            "no_history": _("No earlier version."),
+            "until": pgettext("an earlier version of a message", "until"),
             "confirm_retract": _("Retract this message? Its text will no longer be shown."),
         },
     }

@@ -68,7 +68,10 @@ function start(config) {
       text.textContent = data.text;
       text.setAttribute("dir", "auto");
     }
-    element.querySelector(".edited").hidden = !data.edited || data.retracted;
+    const edited = element.querySelector(".edited");
+    edited.hidden = !data.edited || data.retracted;
+    if (edited.hidden) edited.open = false;
+    else if (edited.open) loadHistory(edited);
     const actions = element.querySelector(".message-actions");
     if (actions) {
       if (!mine || data.retracted) actions.remove();
@@ -113,6 +116,69 @@ function start(config) {
     if (stick || data.author === config.me) scrollDown();
     if (data.author !== config.me) markRead(data.position);
   }
+
+  // --- earlier versions: "(edited)" opens them, fetched from the API -------------------------
+  // GET /api/v1/messages/{id}/history/ answers with what this reader may see of them.
+  function loadHistory(details) {
+    const item = details.closest(".message");
+    if (!item || !config.urls.history || details.dataset.loadedVersion === item.dataset.version) return;
+    const version = item.dataset.version;
+    const versions = details.querySelector(".history-list");
+    details.setAttribute("aria-busy", "true");
+    details.querySelector(".failure")?.remove();
+    fetch(config.urls.history.replace(zero, item.dataset.id), {
+      headers: { Accept: "application/json" },
+      credentials: "same-origin",
+    })
+      .then((r) => (r.ok ? r.json() : Promise.reject(new Error(String(r.status)))))
+      .then((body) => {
+        const earlier = Array.isArray(body.history) ? body.history : [];
+        versions.replaceChildren(
+          ...earlier.map((entry) => {
+            const row = document.createElement("li");
+            const until = document.createElement("span");
+            until.className = "muted";
+            const time = document.createElement("time");
+            time.dataset.local = "";
+            time.setAttribute("datetime", entry.replaced_at || "");
+            time.textContent = entry.replaced_at || "";
+            until.append(`${words.until} `, time);
+            const text = document.createElement("p");
+            text.className = "pre m0";
+            text.dir = "auto";
+            text.textContent = entry.text || "";
+            row.append(until, text);
+            return row;
+          }),
+        );
+        if (!earlier.length) {
+          const row = document.createElement("li");
+          row.className = "muted";
+          row.textContent = words.no_history;
+          versions.append(row);
+        }
+        details.dataset.loadedVersion = version;
+        localiseTimes(versions);
+      })
+      .catch(() => {
+        const note = document.createElement("p");
+        note.className = "failure";
+        note.setAttribute("role", "alert");
+        note.textContent = words.history_failed;
+        versions.after(note);
+      })
+      .finally(() => details.removeAttribute("aria-busy"));
+  }
+  list?.addEventListener(
+    "toggle",
+    (event) => {
+      const details = event.target;
+      if (details instanceof HTMLDetailsElement && details.classList.contains("edited") && details.open) {
+        loadHistory(details);
+      }
+    },
+    true,
+  );
 
   // --- reading -----------------------------------------------------------------------------
   let readTimer = null;
