@@ -332,6 +332,7 @@ class Meeting(Versioned):
     current_item_id = serializers.UUIDField(allow_null=True)
     registered_count = serializers.IntegerField()
     waiting_count = serializers.IntegerField()
+    present_count = serializers.IntegerField(help_text="Checked in now (meeting in progress).")
     seats_left = serializers.IntegerField(allow_null=True)
     scheduled_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
@@ -342,6 +343,10 @@ class Participant(serializers.Serializer):  # type: ignore[type-arg]
     name = serializers.CharField()
     status = serializers.ChoiceField(choices=["registered", "waiting"])
     rank = serializers.IntegerField(help_text="Order of registration (or place on the waiting list).")
+    present = serializers.BooleanField(help_text="Checked in now.")
+    attended_items = serializers.ListField(
+        child=serializers.UUIDField(), help_text="The agenda items they were present for."
+    )
 
 
 class Token(serializers.Serializer):  # type: ignore[type-arg]

@@ -144,6 +144,10 @@ v1 = [
          name="api-meeting-registrations"),
     path(f"meetings/{_id('meeting_id')}/registrations/<str:person_id>/",
          meetings.RegistrationView.as_view(), name="api-meeting-registration"),
+    path(f"meetings/{_id('meeting_id')}/attendance/", meetings.AttendanceView.as_view(),
+         name="api-meeting-attendance"),
+    path(f"meetings/{_id('meeting_id')}/attendance/<str:person_id>/", meetings.LeaveView.as_view(),
+         name="api-meeting-leave"),
     # feeds
     path("activity/", feeds.ActivityView.as_view(), name="api-activity"),
     path("indicators/", feeds.IndicatorsView.as_view(), name="api-indicators"),

@@ -105,6 +105,8 @@ class Meeting(TawasulAggregate):
         # Person ids, in the order they registered (or joined the waiting list).
         self.registered: list[str] = []
         self.waiting: list[str] = []
+        # Who is in the room now (checked in, not left); registered people only.
+        self.present: list[str] = []
 
     # --- lifecycle ---------------------------------------------------------------
 
@@ -136,6 +138,7 @@ class Meeting(TawasulAggregate):
     def _closed(self, actor: str, command_id: str) -> None:
         self.status = CLOSED
         self.current_item_id = None
+        self.present = []
 
     def adopt_minutes(self, *, actor: str, command_id: str) -> None:
         self._move({CLOSED}, "adopt the minutes of")
@@ -297,6 +300,30 @@ class Meeting(TawasulAggregate):
     def _promoted(self, person_id: str, actor: str, command_id: str) -> None:
         self.waiting.remove(person_id)
         self.registered.append(person_id)
+
+    # --- attendance ------------------------------------------------------------------
+
+    def check_in(self, person_id: str, *, actor: str, command_id: str) -> None:
+        self._move({IN_PROGRESS}, "check in to")
+        if person_id not in self.registered:
+            raise ValidationFailed.field("person_id", "Only a registered participant checks in.")
+        if person_id in self.present:
+            raise AlreadyExists(f"{person_id} is checked in already.")
+        self._checked_in(person_id=person_id, actor=actor, command_id=command_id)
+
+    @event("CheckedIn")
+    def _checked_in(self, person_id: str, actor: str, command_id: str) -> None:
+        self.present.append(person_id)
+
+    def leave(self, person_id: str, *, actor: str, command_id: str) -> None:
+        self._move({IN_PROGRESS}, "leave")
+        if person_id not in self.present:
+            raise NotFound("checked-in participant", person_id)
+        self._left(person_id=person_id, actor=actor, command_id=command_id)
+
+    @event("Left")
+    def _left(self, person_id: str, actor: str, command_id: str) -> None:
+        self.present.remove(person_id)
 
 
 # --- input -------------------------------------------------------------------------------
@@ -622,3 +649,31 @@ class MeetingUseCases(EventStoreApplication):
         meeting.cancel_registration(person, actor=actor.id, command_id=command_id)
         promoted = next((p for p in waiting_before if p in meeting.registered), None)
         return Outcome(meeting, data={"person_id": person, "promoted": promoted})
+
+    def _attendee(self, actor: Actor, meeting: Meeting, person_id: str | None) -> str:
+        person = actor.id if person_id is None else clean_text(person_id, "person_id", max_length=64)
+        require(
+            person == actor.id or policy.may_organise_meeting(actor, meeting.kind, meeting.commission_ids),
+            "Only the participant and the meeting's organisers record attendance.",
+        )
+        return person
+
+    @command("meeting.check_in")
+    def check_in_to_meeting(
+        self, actor: Actor, *, command_id: str, meeting_id: UUID, person_id: str | None = None
+    ) -> Outcome:
+        """A registered participant arrives (themselves, or recorded by an organiser):
+        present from now for every item discussed until they leave."""
+        meeting = self.load(Meeting, as_uuid(meeting_id, "meeting_id"))
+        person = self._attendee(actor, meeting, person_id)
+        meeting.check_in(person, actor=actor.id, command_id=command_id)
+        return Outcome(meeting, data={"person_id": person})
+
+    @command("meeting.leave")
+    def leave_meeting(
+        self, actor: Actor, *, command_id: str, meeting_id: UUID, person_id: str | None = None
+    ) -> Outcome:
+        meeting = self.load(Meeting, as_uuid(meeting_id, "meeting_id"))
+        person = self._attendee(actor, meeting, person_id)
+        meeting.leave(person, actor=actor.id, command_id=command_id)
+        return Outcome(meeting, data={"person_id": person})

@@ -523,6 +523,9 @@ class MeetingEntry(models.Model):
     current_item_id = models.UUIDField(null=True)
     registered = models.JSONField(default=list)  # person ids, in the order they registered
     waiting = models.JSONField(default=list)
+    present = models.JSONField(default=list)  # checked in now
+    # Agenda item id -> the people present while it was under discussion.
+    attendance = models.JSONField(default=dict)
     scheduled_at = models.DateTimeField()
     updated_at = models.DateTimeField()
     version = models.IntegerField()

@@ -94,6 +94,7 @@ def meeting(entry: m.MeetingEntry) -> dict[str, Any]:
         "current_item_id": _id(entry.current_item_id),
         "registered_count": len(entry.registered),
         "waiting_count": len(entry.waiting),
+        "present_count": len(entry.present),
         "seats_left": None if entry.capacity is None else max(entry.capacity - len(entry.registered), 0),
         "scheduled_at": _iso(entry.scheduled_at),
         "updated_at": _iso(entry.updated_at),

@@ -60,6 +60,8 @@ ACTIVITY = {
     "meeting.wait_listed": _("joined the waiting list of"),
     "meeting.registration_cancelled": _("cancelled a registration for"),
     "meeting.promoted_from_waiting_list": _("gave a seat from the waiting list of"),
+    "meeting.checked_in": _("checked in to"),
+    "meeting.left": _("left"),
     "proposal.submitted": _("submitted the proposal"),
     "proposal.revised": _("revised the proposal"),
     "proposal.review_started": _("started reviewing"),

@@ -42,7 +42,13 @@ def _meeting(actor: Actor, meeting_id: UUID) -> dict[str, Any] | None:
 def participants(entry: MeetingEntry) -> list[dict[str, Any]]:
     """The registered in the order they registered, then the waiting list in its order."""
     rows = [
-        {"user_id": person, "status": status, "rank": rank}
+        {
+            "user_id": person,
+            "status": status,
+            "rank": rank,
+            "present": person in entry.present,
+            "attended_items": [item for item, present in entry.attendance.items() if person in present],
+        }
         for status, people_ in (("registered", entry.registered), ("waiting", entry.waiting))
         for rank, person in enumerate(people_, start=1)
     ]
@@ -237,13 +243,35 @@ class RegistrationView(_MeetingAct):
 def _csv(entry: MeetingEntry, rows: list[dict[str, Any]]) -> HttpResponse:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["rank", "status", "name", "user_id"])
+    writer.writerow(["rank", "status", "name", "user_id", "items_attended"])
     for row in rows:
         # A name starting with = + - @ would be a formula in a spreadsheet: quote it as text.
         name = row["name"]
         if name[:1] in ("=", "+", "-", "@"):
             name = "'" + name
-        writer.writerow([row["rank"], row["status"], name, row["user_id"]])
+        writer.writerow([row["rank"], row["status"], name, row["user_id"], len(row["attended_items"])])
     response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="participants-{entry.id}.csv"'
     return response
+
+
+class AttendanceView(_MeetingAct):
+    use_case = "check_in_to_meeting"
+    body = inputs.Registration
+
+    @extend_schema(request=inputs.Registration, responses={201: schema.result_of(schema.Meeting)},
+                   summary="Check in (yourself, or a participant as an organiser): present from now")
+    def post(self, request: Request, meeting_id: UUID) -> Response:
+        response = self.act(meeting_id)
+        if response.status_code == 200:
+            response.status_code = 201
+        return response
+
+
+class LeaveView(_MeetingAct):
+    use_case = "leave_meeting"
+
+    @extend_schema(request=None, responses={200: schema.result_of(schema.Meeting)},
+                   summary="Leave the room: no longer present for the next items")
+    def delete(self, request: Request, meeting_id: UUID, person_id: str) -> Response:
+        return self.act(meeting_id, person_id=person_id)

@@ -59,6 +59,7 @@ class MeetingsProjector(Projector):
         }[type(event).__name__]
         if entry.state == "closed":
             entry.current_item_id = None
+            entry.present = []
 
     @handles("Meeting.Postponed")
     def postponed(self, event: Any, context: EventContext) -> None:
@@ -94,7 +95,29 @@ class MeetingsProjector(Projector):
 
     @handles("Meeting.CurrentItemSet")
     def current_item_set(self, event: Any, context: EventContext) -> None:
-        self._entry(context).current_item_id = event.item_id
+        entry = self._entry(context)
+        entry.current_item_id = event.item_id
+        self._attend(entry, entry.present)
+
+    @handles("Meeting.CheckedIn")
+    def checked_in(self, event: Any, context: EventContext) -> None:
+        entry = self._entry(context)
+        entry.present = [*entry.present, event.person_id]
+        self._attend(entry, [event.person_id])
+
+    @handles("Meeting.Left")
+    def left(self, event: Any, context: EventContext) -> None:
+        entry = self._entry(context)
+        entry.present = [p for p in entry.present if p != event.person_id]
+
+    @staticmethod
+    def _attend(entry: MeetingEntry, people: list[str]) -> None:
+        """``people`` were present for the item under discussion (if any)."""
+        if entry.current_item_id is None:
+            return
+        item = str(entry.current_item_id)
+        already = entry.attendance.get(item, [])
+        entry.attendance = {**entry.attendance, item: [*already, *(p for p in people if p not in already)]}
 
     @handles("Meeting.Registered", "Meeting.PromotedFromWaitingList")
     def registered(self, event: Any, context: EventContext) -> None:

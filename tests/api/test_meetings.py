@@ -97,7 +97,7 @@ def test_the_participant_list_exports_as_csv_with_names_kept_as_text(world: ApiW
     exported = world.client("staff_tn").get(f"/api/v1/meetings/{meeting}/registrations/?export=csv")
     assert exported["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
-    assert rows[0] == ["rank", "status", "name", "user_id"]
+    assert rows[0] == ["rank", "status", "name", "user_id", "items_attended"]
     assert rows[1][:3] == ["1", "registered", "'=HYPERLINK(evil)"]
     assert rows[2][:3] == ["2", "registered", "partner.tn"]
 
@@ -163,3 +163,39 @@ def test_a_meeting_goes_through_its_lifecycle_and_a_postponement_keeps_the_reaso
         assert client.post(f"/api/v1/meetings/{meeting}/{step}/").json()["state"] == state
     too_late = client.post(f"/api/v1/meetings/{meeting}/cancel/", {"reason": "x"}, format="json")
     assert too_late.status_code == 409
+
+
+def test_attendance_per_item_says_who_was_present_while_it_was_discussed(world: ApiWorld) -> None:
+    meeting = schedule(world)["id"]
+    organiser = world.client("staff_tn")
+    items = [
+        organiser.post(
+            f"/api/v1/meetings/{meeting}/agenda/", {"title": {"en": t}, "duration_minutes": 20}, format="json"
+        ).json()["agenda"][-1]["id"]
+        for t in ("Opening", "Vote")
+    ]
+    for role in ("staff_ma", "partner_tn"):
+        world.client(role).post(f"/api/v1/meetings/{meeting}/registrations/", {}, format="json")
+    not_yet = world.client("staff_ma").post(f"/api/v1/meetings/{meeting}/attendance/", {}, format="json")
+    assert not_yet.status_code == 409  # the meeting is not in progress
+    for step in ("convene", "open"):
+        organiser.post(f"/api/v1/meetings/{meeting}/{step}/")
+    both = [
+        world.client(role).post(f"/api/v1/meetings/{meeting}/attendance/", {}, format="json")
+        for role in ("staff_ma", "partner_tn")
+    ]
+    assert [r.status_code for r in both] == [201, 201]
+    organiser.post(f"/api/v1/meetings/{meeting}/agenda/{items[0]}/current/")
+    left = world.client("partner_tn").delete(
+        f"/api/v1/meetings/{meeting}/attendance/{world.user_id('partner_tn')}/"
+    )
+    assert left.json()["present_count"] == 1
+    organiser.post(f"/api/v1/meetings/{meeting}/agenda/{items[1]}/current/")
+    unregistered = world.client("sg_tn").post(f"/api/v1/meetings/{meeting}/attendance/", {}, format="json")
+    assert unregistered.status_code == 422
+    listed = {
+        p["user_id"]: p for p in organiser.get(f"/api/v1/meetings/{meeting}/registrations/").json()["results"]
+    }
+    assert listed[world.user_id("staff_ma")]["attended_items"] == items
+    assert listed[world.user_id("partner_tn")]["attended_items"] == [items[0]]
+    assert listed[world.user_id("partner_tn")]["present"] is False

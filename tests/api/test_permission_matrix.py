@@ -221,10 +221,18 @@ def meeting(w: ApiWorld, *steps: str, visibility: str = "members") -> dict[str, 
     return {"meeting": result.id, "first": items[0], "second": items[1]}
 
 
-def registered_partner(w: ApiWorld) -> dict[str, Any]:
+def registered_partner(w: ApiWorld, *steps: str) -> dict[str, Any]:
     found = meeting(w)
     w.app.register_for_meeting(w.actors["partner_tn"], command_id=cid(), meeting_id=found["meeting"])
+    for step in steps:
+        getattr(w.app, step)(w.actors["staff_tn"], command_id=cid(), meeting_id=found["meeting"])
     return {**found, "user": w.user_id("partner_tn")}
+
+
+def checked_in_partner(w: ApiWorld) -> dict[str, Any]:
+    found = registered_partner(w, "convene_meeting", "open_meeting")
+    w.app.check_in_to_meeting(w.actors["partner_tn"], command_id=cid(), meeting_id=found["meeting"])
+    return found
 
 
 TEXTS = {"ar": "نص", "en": "Text"}
@@ -639,6 +647,20 @@ MATRIX: list[Row] = [
         "401 200 403 200 200 403 200 403",
         None,
         registered_partner,
+    ),
+    Row(
+        "POST",
+        "/api/v1/meetings/{meeting}/attendance/",
+        "401 201 403 201 201 403 201 403",
+        lambda f: {"person_id": f["user"]},
+        lambda w: registered_partner(w, "convene_meeting", "open_meeting"),
+    ),
+    Row(
+        "DELETE",
+        "/api/v1/meetings/{meeting}/attendance/{user}/",
+        "401 200 403 200 200 403 200 403",
+        None,
+        checked_in_partner,
     ),
     # --- feeds
     Row("GET", "/api/v1/activity/?kind=message&since=2000-01-01", "401 200 200 200 200 200 200 200"),

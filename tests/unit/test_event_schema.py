@@ -63,7 +63,9 @@ def meetings(app: Tawasul, w: World) -> None:
     )
     for step in ("convene_meeting", "open_meeting"):
         getattr(app, step)(w.sg_tn, command_id=cid(), meeting_id=meeting)
+    app.check_in_to_meeting(w.staff_ma, command_id=cid(), meeting_id=meeting)
     app.set_current_agenda_item(w.sg_tn, command_id=cid(), meeting_id=meeting, item_id=ids[1])
+    app.leave_meeting(w.staff_ma, command_id=cid(), meeting_id=meeting)
     for step in ("close_meeting", "adopt_meeting_minutes"):
         getattr(app, step)(w.sg_tn, command_id=cid(), meeting_id=meeting)
     other = app.schedule_meeting(
