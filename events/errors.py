@@ -108,6 +108,12 @@ class ValidationFailed(DomainError):
     ) -> ValidationFailed:
         return cls(message, errors={name: [FieldError(code, message, params)]})
 
+    @classmethod
+    def not_one_of(cls, name: str, options: Iterable[str]) -> ValidationFailed:
+        """A value outside its choices, naming them in the order given."""
+        listed = [str(option) for option in options]
+        return cls.field(name, f"Must be one of: {', '.join(listed)}.", FieldCode.NOT_ONE_OF, options=listed)
+
 
 class TooLarge(ValidationFailed):
     code = "too_large"

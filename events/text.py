@@ -132,8 +132,5 @@ def pick_language(texts: Mapping[str, str], language: str) -> str:
 
 def require_choice(value: Any, field: str, choices: Mapping[str, Any] | frozenset[str]) -> str:
     if value not in choices:
-        options = ", ".join(sorted(choices))
-        raise ValidationFailed.field(
-            field, f"Must be one of: {options}.", FieldCode.NOT_ONE_OF, options=sorted(choices)
-        )
+        raise ValidationFailed.not_one_of(field, sorted(choices))
     return str(value)
