@@ -34,7 +34,7 @@ from django.utils.translation import gettext_lazy
 
 from api.problems import Problem
 from events.base import CommandResult
-from events.errors import AlreadyExists, IllegalTransition, NotFound, ValidationFailed
+from events.errors import AlreadyExists, FieldCode, IllegalTransition, NotFound, ValidationFailed
 from events.ids import NAMESPACE
 from events.platform import application
 from events.roles import Actor
@@ -215,7 +215,9 @@ def accept(
         language=language or invitation.language,
     )
     if users.objects.filter(username__iexact=username).exclude(pk=user.pk).exists():
-        raise ValidationFailed.field("username", "This username is taken: choose another.")
+        raise ValidationFailed.field(
+            "username", "This username is taken: choose another.", FieldCode.USERNAME_TAKEN
+        )
     try:
         password_validation.validate_password(password, user=user)
     except DjangoValidationError as error:
@@ -232,7 +234,9 @@ def accept(
                 user_id=str(user.pk),
             )
     except IntegrityError:
-        raise ValidationFailed.field("username", "This username is taken: choose another.") from None
+        raise ValidationFailed.field(
+            "username", "This username is taken: choose another.", FieldCode.USERNAME_TAKEN
+        ) from None
     return user, result
 
 

@@ -5,11 +5,15 @@ and a body such as::
 
     {"type": "urn:tawasul:problem:invalid", "title": "Invalid input", "status": 422,
      "detail": "The update is not valid.", "instance": "/api/v1/updates/",
-     "code": "invalid", "errors": {"title": ["Give the text in at least one of ar, en, fr."]}}
+     "code": "invalid", "errors": {"title": ["Give the text in at least one of ar, en, fr."]},
+     "codes": {"title": [{"code": "language_required", "params": {}}]}}
 
 Domain errors (events/errors.py) and DRF's and Django's own exceptions are
 mapped here, by :func:`exception_handler` (DRF's EXCEPTION_HANDLER). The
 ``code`` is stable: clients may test it; ``type`` is the same code as a URN.
+``errors`` gives each field's English sentences; ``codes`` the same refusals, in
+the same order, as stable codes (events.errors.FieldCode) with the values of
+their sentence, for clients that say them in their reader's language.
 
 400 means the request is malformed (wrong JSON, a missing field, a wrong type);
 422 means it is well formed but the domain refuses its content (an empty title,
@@ -85,6 +89,7 @@ def problem_body(
     *,
     instance: str = "",
     errors: Mapping[str, list[str]] | None = None,
+    codes: Mapping[str, list[Mapping[str, Any]]] | None = None,
     **extensions: Any,
 ) -> dict[str, Any]:
     body: dict[str, Any] = {
@@ -98,6 +103,8 @@ def problem_body(
         body["instance"] = instance
     if errors:
         body["errors"] = {k: [str(m) for m in v] for k, v in errors.items()}
+    if codes:
+        body["codes"] = {k: [dict(c) for c in v] for k, v in codes.items()}
     body.update(extensions)
     return body
 
@@ -196,7 +203,9 @@ def exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response | 
         )
     if isinstance(exc, domain.DomainError):
         status, extra, headers = _domain_problem(exc)
-        return respond(status, exc.code, exc.detail, errors=exc.errors, headers=headers, **extra)
+        return respond(
+            status, exc.code, exc.detail, errors=exc.errors, codes=exc.codes, headers=headers, **extra
+        )
     if isinstance(exc, DATABASE_UNAVAILABLE):
         logger.warning("Answering 503: the database is unavailable (%s: %s)", type(exc).__name__, exc)
         return respond(

@@ -465,6 +465,22 @@ def add_problem_responses(
                 "type": "object",
                 "additionalProperties": {"type": "array", "items": {"type": "string"}},
             },
+            "codes": {
+                "type": "object",
+                "description": "Each field's refusals as in errors, as stable codes with "
+                "the values of their sentence.",
+                "additionalProperties": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["code", "params"],
+                        "properties": {
+                            "code": {"type": "string"},
+                            "params": {"type": "object", "additionalProperties": True},
+                        },
+                    },
+                },
+            },
             "current_version": {"type": "integer", "nullable": True},
         },
     })

@@ -24,7 +24,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from events.errors import PermissionDenied, ValidationFailed
+from events.errors import FieldCode, PermissionDenied, ValidationFailed
 from events.roles import Actor
 
 COMMAND_ID_PATTERN = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
@@ -119,7 +119,7 @@ def as_uuid(value: Any, field_name: str) -> UUID:
     try:
         return UUID(str(value))
     except (TypeError, ValueError, AttributeError):
-        raise ValidationFailed.field(field_name, "Must be a valid UUID.") from None
+        raise ValidationFailed.field(field_name, "Must be a valid UUID.", FieldCode.NOT_A_UUID) from None
 
 
 def _canonical(value: Any) -> Any:

@@ -52,8 +52,7 @@ class Comment(AuthoredText, TawasulAggregate):
 class CommentUseCases(DocumentUseCases):
     def _commentable(self, actor: Actor, kind: str, resource_id: UUID) -> UUID:
         if kind not in COMMENTABLE:
-            options = ", ".join(sorted(COMMENTABLE))
-            raise ValidationFailed.field("resource_kind", f"Must be one of: {options}.")
+            raise ValidationFailed.not_one_of("resource_kind", sorted(COMMENTABLE))
         if kind == "document":
             document = self.load(Document, as_uuid(resource_id, "resource_id"))
             facts = self.document_facts(document)

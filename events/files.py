@@ -24,7 +24,14 @@ import filetype
 from django.core.files import File
 from django.core.files.storage import Storage
 
-from events.errors import TooLarge, Unavailable, UnsupportedMediaType, ValidationFailed
+from events.errors import (
+    FieldCode,
+    FieldError,
+    TooLarge,
+    Unavailable,
+    UnsupportedMediaType,
+    ValidationFailed,
+)
 from events.text import clean_text
 
 logger = logging.getLogger(__name__)
@@ -125,14 +132,31 @@ class InspectedUpload:
         self._spool.close()
 
 
+def too_large(field: str, limit: int) -> TooLarge:
+    """The refusal of a file over ``limit`` bytes, sent as ``field``."""
+    return TooLarge(
+        f"The file is larger than the limit of {limit} bytes.",
+        errors={field: [FieldError(FieldCode.FILE_TOO_LARGE, f"At most {limit} bytes.", {"limit": limit})]},
+        params={"limit": limit},
+    )
+
+
+def refused_kind(**params: str) -> FieldError:
+    return FieldError(FieldCode.FILE_KIND_REFUSED, "This kind of file is refused.", params)
+
+
 def clean_file_name(value: Any) -> str:
     name = clean_text(value, "name", max_length=NAME_MAX)
     if "/" in name or "\\" in name or name in {".", ".."} or "\x00" in name:
-        raise ValidationFailed.field("name", "A file name without folders, e.g. report.pdf.")
+        raise ValidationFailed.field(
+            "name", "A file name without folders, e.g. report.pdf.", FieldCode.FILE_NAME_WITH_FOLDERS
+        )
     if PurePosixPath(name.lower()).suffix in REFUSED_SUFFIXES:
+        suffix = PurePosixPath(name).suffix
         raise UnsupportedMediaType(
-            f"Files named {PurePosixPath(name).suffix} are refused.",
-            errors={"name": ["This kind of file is refused."]},
+            f"Files named {suffix} are refused.",
+            errors={"name": [refused_kind(suffix=suffix)]},
+            params={"suffix": suffix},
         )
     return name
 
@@ -169,21 +193,20 @@ class ContentStore:
             while chunk := stream.read(CHUNK):
                 size += len(chunk)
                 if size > self.max_bytes:
-                    raise TooLarge(
-                        f"The file is larger than the limit of {self.max_bytes} bytes.",
-                        errors={"content": [f"At most {self.max_bytes} bytes."]},
-                    )
+                    raise too_large("content", self.max_bytes)
                 if len(head) < SNIFF_BYTES:
                     head += chunk[: SNIFF_BYTES - len(head)]
                 digest.update(chunk)
                 spool.write(chunk)
             if size == 0:
-                raise ValidationFailed.field("content", "The file is empty.")
+                raise ValidationFailed.field("content", "The file is empty.", FieldCode.FILE_EMPTY)
             media_type = sniff(head, clean_name)
             if media_type not in ALLOWED_TYPES:
+                kind = media_type or "unknown"
                 raise UnsupportedMediaType(
-                    f"Files of type {media_type or 'unknown'} are refused.",
-                    errors={"content": ["This kind of file is refused."]},
+                    f"Files of type {kind} are refused.",
+                    errors={"content": [refused_kind(media_type=kind)]},
+                    params={"media_type": kind},
                 )
         except BaseException:
             spool.close()

@@ -111,7 +111,7 @@ class InvitationUseCases(EventStoreApplication):
             return self.load(Commission, as_uuid(scope_id, "scope_id"))
         if scope == Scope.PARTNER:
             return self.load(Partner, as_uuid(scope_id, "scope_id"))
-        raise ValidationFailed.field("scope", "Must be one of: commission, organisation, partner.")
+        raise ValidationFailed.not_one_of("scope", ["commission", "organisation", "partner"])
 
     def _may_invite(self, actor: Actor, body: Organisation | Commission | Partner, role: str) -> bool:
         facts = body.facts if isinstance(body, Partner) else None
@@ -139,7 +139,7 @@ class InvitationUseCases(EventStoreApplication):
         if len(address) > 254 or not EMAIL.match(address):
             raise ValidationFailed.field("email", "Enter a valid e-mail address.")
         if language not in LANGUAGES:
-            raise ValidationFailed.field("language", f"Must be one of: {', '.join(LANGUAGES)}.")
+            raise ValidationFailed.not_one_of("language", LANGUAGES)
         if not TOKEN_HASH.match(str(token_hash)):
             raise ValidationFailed.field("token_hash", "The SHA-256 of the token, in hex.")
         if expires_at.tzinfo is None or expires_at <= _now():

@@ -28,8 +28,7 @@ def check_role(role: Any, allowed: frozenset[Role]) -> Role:
     except ValueError:
         value = None
     if value not in allowed:
-        options = ", ".join(sorted(r.value for r in allowed))
-        raise ValidationFailed.field("role", f"Must be one of: {options}.")
+        raise ValidationFailed.not_one_of("role", sorted(r.value for r in allowed))
     return value
 
 

@@ -25,7 +25,7 @@ from events import policy
 from events.application import EventStoreApplication
 from events.base import Outcome, TawasulAggregate, as_uuid, command, require
 from events.commissions import Commission
-from events.errors import IllegalTransition, ValidationFailed
+from events.errors import FieldCode, IllegalTransition, ValidationFailed
 from events.partners import Partner
 from events.roles import Actor
 from events.text import (
@@ -167,7 +167,9 @@ class Proposal(TawasulAggregate):
 class ProposalUseCases(EventStoreApplication):
     def _partner_ids(self, partner_ids: Any) -> list[UUID]:
         if not isinstance(partner_ids, list | tuple) or not partner_ids:
-            raise ValidationFailed.field("partner_ids", "Name at least one partner.")
+            raise ValidationFailed.field(
+                "partner_ids", "Name at least one partner.", FieldCode.PARTNER_REQUIRED
+            )
         if len(partner_ids) > 50:
             raise ValidationFailed.field("partner_ids", "At most 50 partners per proposal.")
         ids = list(dict.fromkeys(as_uuid(p, "partner_ids") for p in partner_ids))

@@ -62,6 +62,5 @@ class ResourceUseCases(EventStoreApplication):
         try:
             cls = RESOURCE_CLASSES[kind]
         except KeyError:
-            options = ", ".join(sorted(RESOURCE_CLASSES))
-            raise ValidationFailed.field("resource_kind", f"Must be one of: {options}.") from None
+            raise ValidationFailed.not_one_of("resource_kind", sorted(RESOURCE_CLASSES)) from None
         return self.load(cls, as_uuid(resource_id, "resource_id"))

@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
-from events.errors import ValidationFailed
+from events.errors import FieldCode, FieldError, ValidationFailed
 
 LANGUAGES = ("ar", "en", "fr")
 
@@ -41,22 +41,32 @@ def clean_text(
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise ValidationFailed.field(field, "Must be text.")
+        raise ValidationFailed.field(field, "Must be text.", FieldCode.NOT_TEXT)
     text = unicodedata.normalize("NFC", value.replace("\r\n", "\n")).strip()
     if required and not text:
-        raise ValidationFailed.field(field, "This field may not be empty.")
+        raise ValidationFailed.field(field, "This field may not be empty.", FieldCode.EMPTY)
     if len(text) > max_length:
         raise ValidationFailed.field(
-            field, f"At most {max_length} characters are allowed; this text has {len(text)}."
+            field,
+            f"At most {max_length} characters are allowed; this text has {len(text)}.",
+            FieldCode.TOO_LONG,
+            limit=max_length,
+            length=len(text),
         )
     allowed = _ALLOWED_CONTROLS_MULTILINE if multiline else frozenset()
     for char in text:
         if char in allowed:
             continue
         if unicodedata.category(char) == "Cc":
-            raise ValidationFailed.field(field, "Control characters are not allowed.")
+            raise ValidationFailed.field(
+                field, "Control characters are not allowed.", FieldCode.CONTROL_CHARACTERS
+            )
         if not multiline and char in BIDI_CONTROLS:
-            raise ValidationFailed.field(field, "Bidirectional override characters are not allowed in names.")
+            raise ValidationFailed.field(
+                field,
+                "Bidirectional override characters are not allowed in names.",
+                FieldCode.BIDI_OVERRIDE,
+            )
     return text
 
 
@@ -70,16 +80,23 @@ def clean_localized(
     if value is None:
         value = {}
     if isinstance(value, str):
-        raise ValidationFailed.field(field, 'Give the text per language, e.g. {"ar": "..."}.')
+        raise ValidationFailed.field(
+            field, 'Give the text per language, e.g. {"ar": "..."}.', FieldCode.TEXT_PER_LANGUAGE
+        )
     if not isinstance(value, Mapping):
-        raise ValidationFailed.field(field, "Must be an object of texts keyed by language.")
+        raise ValidationFailed.field(
+            field, "Must be an object of texts keyed by language.", FieldCode.TEXTS_BY_LANGUAGE
+        )
     unknown = sorted(set(value) - set(LANGUAGES))
     if unknown:
         raise ValidationFailed.field(
-            field, f"Unknown language {', '.join(map(str, unknown))}: use ar, en or fr."
+            field,
+            f"Unknown language {', '.join(map(str, unknown))}: use ar, en or fr.",
+            FieldCode.UNKNOWN_LANGUAGE,
+            languages=[str(language) for language in unknown],
         )
     cleaned: dict[str, str] = {}
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[FieldError]] = {}
     for language in LANGUAGES:
         if language not in value:
             continue
@@ -92,14 +109,16 @@ def clean_localized(
                 multiline=multiline,
             )
         except ValidationFailed as error:
-            errors.update(error.errors)
+            errors.update(error.field_errors)
             continue
         if text:
             cleaned[language] = text
     if errors:
         raise ValidationFailed("Some texts are invalid.", errors=errors)
     if required and not cleaned:
-        raise ValidationFailed.field(field, "Give the text in at least one of ar, en, fr.")
+        raise ValidationFailed.field(
+            field, "Give the text in at least one of ar, en, fr.", FieldCode.LANGUAGE_REQUIRED
+        )
     return cleaned
 
 
@@ -113,6 +132,5 @@ def pick_language(texts: Mapping[str, str], language: str) -> str:
 
 def require_choice(value: Any, field: str, choices: Mapping[str, Any] | frozenset[str]) -> str:
     if value not in choices:
-        options = ", ".join(sorted(choices))
-        raise ValidationFailed.field(field, f"Must be one of: {options}.")
+        raise ValidationFailed.not_one_of(field, sorted(choices))
     return str(value)

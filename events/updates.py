@@ -16,7 +16,7 @@ from events import policy
 from events.application import EventStoreApplication
 from events.base import Outcome, TawasulAggregate, as_uuid, command, require
 from events.commissions import Commission
-from events.errors import IllegalTransition, ValidationFailed
+from events.errors import FieldError, IllegalTransition, ValidationFailed
 from events.roles import Actor
 from events.text import (
     BODY_MAX,
@@ -106,7 +106,7 @@ class CommissionUpdate(TawasulAggregate):
 def _clean_content(
     title: object, summary: object, body: object
 ) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[FieldError]] = {}
     cleaned = []
     for name, value, max_length, required in (
         ("title", title, TITLE_MAX, True),
@@ -120,7 +120,7 @@ def _clean_content(
                 )
             )
         except ValidationFailed as error:
-            errors.update(error.errors)
+            errors.update(error.field_errors)
     if errors:
         raise ValidationFailed("The update is not valid.", errors=errors)
     return cleaned[0], cleaned[1], cleaned[2]

@@ -1,13 +1,15 @@
 """Domain errors, as people read them: in their language, next to the fields.
 
-The write model's messages are English and stable; the ones people meet in the
-web client are translated here (web/locale), the others shown as they are.
+The write model's refusals carry stable codes (events.errors.FieldCode) beside
+their English sentences; the web client translates the codes, with their
+parameters (web/locale), so rewording a sentence never drops its translation.
+A code without a translation here is shown by its English sentence.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -16,6 +18,8 @@ from django.utils.translation import gettext_lazy
 from events.errors import (
     ConcurrencyConflict,
     DomainError,
+    FieldCode,
+    FieldError,
     IllegalTransition,
     NotFound,
     PermissionDenied,
@@ -23,38 +27,52 @@ from events.errors import (
     UnsupportedMediaType,
 )
 
-FIELD_MESSAGES = {
-    "This field may not be empty.": gettext_lazy("This field may not be empty."),
-    "Control characters are not allowed.": gettext_lazy("Control characters are not allowed."),
-    "Bidirectional override characters are not allowed in names.": gettext_lazy(
-        "Bidirectional override characters are not allowed in names."
-    ),
-    "Give the text in at least one of ar, en, fr.": gettext_lazy(
+Params = Mapping[str, Any]
+
+FIELD_SENTENCES: dict[FieldCode, Any] = {
+    FieldCode.EMPTY: gettext_lazy("This field may not be empty."),
+    FieldCode.CONTROL_CHARACTERS: gettext_lazy("Control characters are not allowed."),
+    FieldCode.BIDI_OVERRIDE: gettext_lazy("Bidirectional override characters are not allowed in names."),
+    FieldCode.LANGUAGE_REQUIRED: gettext_lazy(
         "Write it in at least one language: Arabic, English or French."
     ),
-    "A file name without folders, e.g. report.pdf.": gettext_lazy(
-        "A file name without folders, e.g. report.pdf."
-    ),
-    "The file is empty.": gettext_lazy("The file is empty."),
-    "This kind of file is refused.": gettext_lazy("This kind of file is not accepted."),
-    "Name at least one partner.": gettext_lazy("Choose at least one partner."),
-    "This username is taken: choose another.": gettext_lazy("This username is taken: choose another."),
-    "Must be a valid UUID.": gettext_lazy("Choose an item from the list."),
+    FieldCode.FILE_NAME_WITH_FOLDERS: gettext_lazy("A file name without folders, e.g. report.pdf."),
+    FieldCode.FILE_EMPTY: gettext_lazy("The file is empty."),
+    FieldCode.FILE_KIND_REFUSED: gettext_lazy("This kind of file is not accepted."),
+    FieldCode.PARTNER_REQUIRED: gettext_lazy("Choose at least one partner."),
+    FieldCode.USERNAME_TAKEN: gettext_lazy("This username is taken: choose another."),
+    # The web's forms offer these as lists, so the reader chose outside them.
+    FieldCode.NOT_A_UUID: gettext_lazy("Choose an item from the list."),
+    FieldCode.NOT_ONE_OF: gettext_lazy("Choose an item from the list."),
 }
+"""Codes whose sentence has no values."""
 
-PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
-    (
-        re.compile(r"^At most (\d+) characters are allowed; this text has (\d+)\.$"),
-        lambda m: (
-            _("At most %(limit)s characters are allowed; this text has %(length)s.")
-            % {"limit": m.group(1), "length": m.group(2)}
-        ),
-    ),
-    (re.compile(r"^At most (\d+) bytes\.$"), lambda m: too_large(int(m.group(1)))),
-]
 
-SIZE_LIMIT = re.compile(r"(\d+) bytes")
-REFUSED_SUFFIX = re.compile(r"^Files named (\.\S+) are refused\.$")
+def _too_long(params: Params) -> str:
+    return _("At most %(limit)s characters are allowed; this text has %(length)s.") % {
+        "limit": params["limit"],
+        "length": params["length"],
+    }
+
+
+FIELD_RENDERERS: dict[FieldCode, Callable[[Params], str]] = {
+    FieldCode.TOO_LONG: _too_long,
+    FieldCode.FILE_TOO_LARGE: lambda params: too_large(int(params["limit"])),
+}
+"""Codes whose sentence names values (a limit, a length)."""
+
+SHOWN_IN_ENGLISH = frozenset(
+    {
+        # No finer code: the sentence is all there is.
+        FieldCode.INVALID,
+        # Refusals of what the API is sent and the web's forms never send.
+        FieldCode.NOT_TEXT,
+        FieldCode.TEXT_PER_LANGUAGE,
+        FieldCode.TEXTS_BY_LANGUAGE,
+        FieldCode.UNKNOWN_LANGUAGE,
+    }
+)
+"""Codes the web shows by their English sentence, on purpose."""
 
 
 def megabytes(size: int) -> str:
@@ -69,14 +87,18 @@ def too_large(limit: int) -> str:
     return _("The file is larger than the limit of %(limit)s MB.") % {"limit": megabytes(limit)}
 
 
-def translate_message(message: str) -> str:
-    if message in FIELD_MESSAGES:
-        return str(FIELD_MESSAGES[message])
-    for pattern, render in PATTERNS:
-        match = pattern.match(message)
-        if match:
-            return render(match)
-    return message
+def translate_field_error(error: FieldError) -> str:
+    """One refusal of a field in the reader's language, by its code; its English
+    sentence for a code without a translation (or with values missing)."""
+    if error.code in FIELD_SENTENCES:
+        return str(FIELD_SENTENCES[error.code])
+    render = FIELD_RENDERERS.get(error.code)
+    if render is not None:
+        try:
+            return render(error.params)
+        except (KeyError, TypeError, ValueError):
+            return error.message
+    return error.message
 
 
 def translate_detail(error: DomainError) -> str:
@@ -90,21 +112,23 @@ def translate_detail(error: DomainError) -> str:
     if isinstance(error, NotFound):
         return _("It no longer exists, or you may not see it.")
     if isinstance(error, TooLarge):
-        limit = SIZE_LIMIT.search(error.detail)
-        return too_large(int(limit.group(1))) if limit else _("The file is too large.")
+        limit = error.params.get("limit")
+        return too_large(int(limit)) if isinstance(limit, int) else _("The file is too large.")
     if isinstance(error, UnsupportedMediaType):
-        suffix = REFUSED_SUFFIX.match(error.detail)
+        suffix = error.params.get("suffix")
         if suffix:
-            return _("Files ending in %(suffix)s are not accepted.") % {"suffix": suffix.group(1)}
+            return _("Files ending in %(suffix)s are not accepted.") % {"suffix": suffix}
         return _("This kind of file is not accepted.")
-    if error.errors:
+    if error.field_errors:
         return _("Please correct the fields marked below.")
-    return translate_message(error.detail)
+    return error.detail
 
 
 def translate_errors(error: DomainError) -> tuple[str, dict[str, list[str]]]:
     """(the sentence for the form, the messages of each field), translated."""
-    fields = {name: [translate_message(m) for m in texts] for name, texts in error.errors.items()}
+    fields = {
+        name: [translate_field_error(e) for e in refusals] for name, refusals in error.field_errors.items()
+    }
     return translate_detail(error), fields
 
 

@@ -20,7 +20,8 @@ from api import people, schema
 from api import serializers as inputs
 from api.conventions import ApiView, choice_param, uuid_param
 from api.problems import Problem
-from events.errors import NotFound, TooLarge
+from events.errors import NotFound
+from events.files import too_large
 from events.platform import application
 from events.roles import Actor
 from projections import queries, render
@@ -107,10 +108,7 @@ class LimitedUpload(TemporaryFileUploadHandler):
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
         if start + len(raw_data) > settings.MAX_DOCUMENT_BYTES:
-            raise TooLarge(
-                f"The file is larger than the limit of {settings.MAX_DOCUMENT_BYTES} bytes.",
-                errors={"file": [f"At most {settings.MAX_DOCUMENT_BYTES} bytes."]},
-            )
+            raise too_large("file", settings.MAX_DOCUMENT_BYTES)
         return super().receive_data_chunk(raw_data, start)
 
 
@@ -125,10 +123,7 @@ class UploadView(ApiView):
         except ValueError:
             length = 0
         if length > settings.MAX_DOCUMENT_BYTES + MULTIPART_OVERHEAD:
-            raise TooLarge(
-                f"The file is larger than the limit of {settings.MAX_DOCUMENT_BYTES} bytes.",
-                errors={"file": [f"At most {settings.MAX_DOCUMENT_BYTES} bytes."]},
-            )
+            raise too_large("file", settings.MAX_DOCUMENT_BYTES)
         http_request = request._request
         if not hasattr(http_request, "_files"):
             http_request.upload_handlers = [LimitedUpload(http_request)]

@@ -68,7 +68,7 @@ def kinds() -> list[str]:
 
 def _steps(app: Tawasul, kind: str, aggregate_id: UUID, lte: int | None = None) -> list[Step]:
     if kind not in kinds():
-        raise ValidationFailed.field("kind", f"Must be one of: {', '.join(kinds())}.")
+        raise ValidationFailed.not_one_of("kind", kinds())
     records = app.ledger.select_stream(aggregate_id, lte)
     if not records:
         raise NotFound(kind, aggregate_id)

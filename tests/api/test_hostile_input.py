@@ -123,3 +123,22 @@ def test_markup_in_a_message_is_kept_as_written_and_returned_as_text(world: ApiW
     # Nothing a person wrote is altered or lost; the API is JSON, never HTML.
     assert response.json()["text"] == payload
     assert response["Content-Type"].startswith("application/json")
+
+
+def test_a_refusal_gives_each_fields_code_and_values_beside_its_english_sentence(world: ApiWorld) -> None:
+    response = world.client("staff_tn").post(
+        f"/api/v1/threads/{world.ids['thread']}/messages/", {"text": "a" * 10_001}, format="json"
+    )
+    assert response.status_code == 422
+    problem = response.json()
+    assert problem["code"] == "invalid"
+    assert problem["errors"] == {"text": ["At most 10000 characters are allowed; this text has 10001."]}
+    assert problem["codes"] == {"text": [{"code": "too_long", "params": {"limit": 10000, "length": 10001}}]}
+
+
+def test_a_refused_kind_of_file_gives_its_code(world: ApiWorld) -> None:
+    response = upload(world, "setup.exe", b"MZ\x90\x00 a program")
+    assert response.status_code == 415
+    assert response.json()["codes"] == {
+        "name": [{"code": "file_kind_refused", "params": {"suffix": ".exe"}}]
+    }
