@@ -10,6 +10,7 @@ from events import policy
 from events.base import Outcome, TawasulAggregate, as_uuid, command, require
 from events.documents import Document, DocumentUseCases
 from events.errors import ValidationFailed
+from events.kinds import PLAIN, declare
 from events.resources import facts_of
 from events.roles import Actor
 from events.text import COMMENT_MAX, clean_text
@@ -117,3 +118,6 @@ class CommentUseCases(DocumentUseCases):
         comment = self._own_comment(actor, comment_id, expected_version)
         comment.retract(actor=actor.id, command_id=command_id)
         return Outcome(comment)
+
+
+EVENT_KINDS = declare(Comment, posted=PLAIN, edited=PLAIN, retracted=PLAIN)

@@ -13,6 +13,7 @@ from events.application import EventStoreApplication
 from events.base import Outcome, TawasulAggregate, as_uuid, command, require
 from events.errors import AlreadyExists, ValidationFailed
 from events.ids import commission_id
+from events.kinds import PLAIN, Kind, declare
 from events.membership import MembershipRules, check_role, clean_rationale
 from events.roles import COMMISSION_ROLES, Actor, Role
 from events.text import DESCRIPTION_MAX, NAME_MAX, clean_localized, clean_text
@@ -311,4 +312,15 @@ class CommissionUseCases(EventStoreApplication):
 MANAGE_STAFF = (
     "Managing a commission's staff needs the role secretary_general of this commission "
     "or the secretariat; giving or taking the role secretary_general is the secretariat's."
+)
+
+
+EVENT_KINDS = declare(
+    Commission,
+    registered=PLAIN,
+    profile_updated=PLAIN,
+    secretary_general_appointed=Kind(changes_access=True, tells="user_id"),
+    member_joined=Kind(changes_access=True, tells="user_id"),
+    member_left=Kind(changes_access=True, tells="user_id"),
+    member_role_changed=Kind(changes_access=True, tells="user_id"),
 )

@@ -12,6 +12,7 @@ from events import policy
 from events.base import Outcome, TawasulAggregate, as_uuid, command, require
 from events.errors import IllegalTransition, ValidationFailed
 from events.files import ContentStore
+from events.kinds import PLAIN, declare
 from events.policy import ResourceFacts
 from events.resources import ResourceUseCases, facts_of
 from events.roles import Actor
@@ -171,3 +172,6 @@ class DocumentUseCases(ResourceUseCases):
         document = self._document_to_change(actor, document_id, expected_version)
         document.archive(actor=actor.id, command_id=command_id)
         return Outcome(document)
+
+
+EVENT_KINDS = declare(Document, uploaded=PLAIN, version_added=PLAIN, archived=PLAIN)

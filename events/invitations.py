@@ -25,6 +25,7 @@ from events.base import Outcome, TawasulAggregate, as_uuid, command, require
 from events.commissions import Commission
 from events.errors import IllegalTransition, ValidationFailed
 from events.ids import organisation_id
+from events.kinds import PLAIN, declare
 from events.membership import check_role, clean_rationale
 from events.organisation import Organisation
 from events.partners import Partner
@@ -236,3 +237,7 @@ class InvitationUseCases(EventStoreApplication):
         elif revoked:
             invitation._revoked(actor=invited_by, command_id=command_id)
         return Outcome(invitation)
+
+
+# Accepting adds the membership in the same save: that event changes access.
+EVENT_KINDS = declare(Invitation, sent=PLAIN, accepted=PLAIN, revoked=PLAIN)

@@ -27,6 +27,7 @@ from events.application import EventStoreApplication
 from events.base import Outcome, TawasulAggregate, as_uuid, command, require
 from events.commissions import Commission
 from events.errors import AlreadyExists, IllegalTransition, NotFound, ValidationFailed
+from events.kinds import PLAIN, Kind, declare
 from events.partners import Partner
 from events.roles import Actor
 from events.text import NAME_MAX, RATIONALE_MAX, TITLE_MAX, clean_localized, clean_text, require_choice
@@ -677,3 +678,26 @@ class MeetingUseCases(EventStoreApplication):
         person = self._attendee(actor, meeting, person_id)
         meeting.leave(person, actor=actor.id, command_id=command_id)
         return Outcome(meeting, data={"person_id": person})
+
+
+# A registration opens an invited meeting to its participant; its cancellation closes it.
+EVENT_KINDS = declare(
+    Meeting,
+    scheduled=PLAIN,
+    convened=PLAIN,
+    opened=PLAIN,
+    closed=PLAIN,
+    minutes_adopted=PLAIN,
+    postponed=PLAIN,
+    cancelled=PLAIN,
+    agenda_item_added=PLAIN,
+    agenda_item_withdrawn=PLAIN,
+    agenda_reordered=PLAIN,
+    current_item_set=PLAIN,
+    registered=Kind(changes_access=True, tells="person_id"),
+    wait_listed=Kind(tells="person_id"),
+    registration_cancelled=Kind(changes_access=True, tells="person_id"),
+    promoted_from_waiting_list=Kind(changes_access=True, tells="person_id"),
+    checked_in=PLAIN,
+    left=PLAIN,
+)

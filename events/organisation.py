@@ -11,6 +11,7 @@ from events.application import EventStoreApplication
 from events.base import Outcome, TawasulAggregate, command, require
 from events.errors import AlreadyExists
 from events.ids import organisation_id
+from events.kinds import PLAIN, Kind, declare
 from events.membership import MembershipRules, check_role, clean_rationale
 from events.roles import ORGANISATION_ROLES, Actor
 from events.text import NAME_MAX, clean_localized, clean_text
@@ -102,3 +103,12 @@ class OrganisationUseCases(EventStoreApplication):
             rationale=clean_rationale(rationale),
         )
         return Outcome(organisation, data={"user_id": user_id})
+
+
+EVENT_KINDS = declare(
+    Organisation,
+    registered=PLAIN,
+    member_joined=Kind(changes_access=True, tells="user_id"),
+    member_left=Kind(changes_access=True, tells="user_id"),
+    member_role_changed=Kind(changes_access=True, tells="user_id"),
+)

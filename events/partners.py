@@ -12,6 +12,7 @@ from events.application import EventStoreApplication
 from events.base import Outcome, TawasulAggregate, as_uuid, command, require
 from events.commissions import Commission, ProfileRules, clean_country, clean_profile
 from events.errors import AlreadyExists, NotFound, ValidationFailed
+from events.kinds import PLAIN, Kind, declare
 from events.membership import MembershipRules, check_role, clean_rationale
 from events.policy import PartnerFacts, Right
 from events.roles import PARTNER_ROLES, Actor
@@ -542,4 +543,21 @@ class PartnerUseCases(EventStoreApplication):
 MANAGE_MEMBERS = (
     "Managing a partner's members needs the role partner_manager of this partner, the "
     "secretariat, or the role secretary_general of a commission it shares its members with."
+)
+
+
+EVENT_KINDS = declare(
+    Partner,
+    registered=PLAIN,
+    profile_updated=PLAIN,
+    affiliated_with_commission=PLAIN,
+    affiliation_requested=PLAIN,
+    affiliation_accepted=PLAIN,
+    affiliation_declined=PLAIN,
+    affiliation_ended=PLAIN,
+    access_granted=PLAIN,
+    access_revoked=PLAIN,
+    member_joined=Kind(changes_access=True, tells="user_id"),
+    member_left=Kind(changes_access=True, tells="user_id"),
+    member_role_changed=Kind(changes_access=True, tells="user_id"),
 )

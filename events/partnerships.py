@@ -26,6 +26,7 @@ from events.application import EventStoreApplication
 from events.base import Outcome, TawasulAggregate, as_uuid, command, require
 from events.commissions import Commission
 from events.errors import FieldCode, IllegalTransition, ValidationFailed
+from events.kinds import PLAIN, Kind, declare
 from events.partners import Partner
 from events.roles import Actor
 from events.text import (
@@ -321,3 +322,15 @@ class ProposalUseCases(EventStoreApplication):
         expected_version: int | None = None,
     ) -> Outcome:
         return self._decide(actor, "conclude", command_id, proposal_id, rationale, expected_version)
+
+
+EVENT_KINDS = declare(
+    Proposal,
+    submitted=PLAIN,
+    revised=PLAIN,
+    withdrawn=PLAIN,
+    review_started=Kind(tells="proposer"),
+    accepted=Kind(tells="proposer"),
+    rejected=Kind(tells="proposer"),
+    concluded=Kind(tells="proposer"),
+)

@@ -13,11 +13,24 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from events import (
+    comments,
+    commissions,
+    documents,
+    invitations,
+    meetings,
+    organisation,
+    partners,
+    partnerships,
+    updates,
+    workspaces,
+)
 from events.comments import Comment, CommentUseCases
 from events.commissions import Commission, CommissionUseCases
 from events.documents import Document
 from events.files import ContentStore
 from events.invitations import Invitation, InvitationUseCases
+from events.kinds import Kind
 from events.meetings import Meeting, MeetingUseCases
 from events.organisation import Organisation, OrganisationUseCases
 from events.partners import Partner, PartnerUseCases
@@ -40,6 +53,19 @@ AGGREGATE_CLASSES = (
     Meeting,
 )
 KINDS = {cls.KIND: cls for cls in AGGREGATE_CLASSES}
+# What every event kind means to the other layers (events/kinds.py), one table.
+EVENT_KINDS: dict[str, Kind] = {
+    **organisation.EVENT_KINDS,
+    **commissions.EVENT_KINDS,
+    **partners.EVENT_KINDS,
+    **updates.EVENT_KINDS,
+    **partnerships.EVENT_KINDS,
+    **workspaces.EVENT_KINDS,
+    **comments.EVENT_KINDS,
+    **documents.EVENT_KINDS,
+    **invitations.EVENT_KINDS,
+    **meetings.EVENT_KINDS,
+}
 
 
 class Tawasul(

@@ -17,6 +17,7 @@ from events.application import EventStoreApplication
 from events.base import Outcome, TawasulAggregate, as_uuid, command, require
 from events.commissions import Commission
 from events.errors import FieldError, IllegalTransition, ValidationFailed
+from events.kinds import PLAIN, declare
 from events.roles import Actor
 from events.text import (
     BODY_MAX,
@@ -210,3 +211,8 @@ class UpdateUseCases(EventStoreApplication):
             command_id=command_id,
         )
         return Outcome(update)
+
+
+EVENT_KINDS = declare(
+    CommissionUpdate, drafted=PLAIN, revised=PLAIN, published=PLAIN, withdrawn=PLAIN
+)

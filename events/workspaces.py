@@ -19,6 +19,7 @@ from events.application import EventStoreApplication
 from events.base import Outcome, TawasulAggregate, as_uuid, command, require
 from events.commissions import Commission
 from events.errors import AlreadyExists, IllegalTransition, NotFound, ValidationFailed
+from events.kinds import PLAIN, Kind, declare
 from events.roles import Actor
 from events.text import DESCRIPTION_MAX, MESSAGE_MAX, NAME_MAX, TITLE_MAX, clean_text
 from events.writing import AuthoredText
@@ -370,3 +371,18 @@ class WorkspaceUseCases(EventStoreApplication):
         message = self._own_message(actor, message_id, expected_version)
         message.retract(actor=actor.id, command_id=command_id)
         return Outcome(message)
+
+
+EVENT_KINDS = {
+    **declare(
+        Workspace,
+        created=PLAIN,
+        archived=PLAIN,
+        member_added=Kind(changes_access=True, tells="user_id"),
+        member_removed=Kind(changes_access=True, tells="user_id"),
+    ),
+    **declare(Thread, started=PLAIN, renamed=PLAIN, closed=PLAIN),
+    **declare(
+        Message, posted=Kind(tells="mentions"), edited=PLAIN, retracted=PLAIN
+    ),
+}

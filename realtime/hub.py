@@ -40,7 +40,7 @@ from channels.layers import BaseChannelLayer, InMemoryChannelLayer, channel_laye
 
 from projections import streams
 from projections.base import LiveItem
-from projections.projectors.live import MEMBERSHIP
+from projections.projectors.live import ACCESS_CHANGING
 from realtime import protocol
 from realtime.access import StreamRef
 from realtime.backlog import StoredItem
@@ -288,7 +288,7 @@ class LocalSocket:
                     subscription.held.clear()
                 else:
                     subscription.held.append((position, frame_for(subscription.ref.label)))
-        if stream == self.user_stream and kind in MEMBERSHIP:
+        if stream == self.user_stream and kind in ACCESS_CHANGING:
             self.hold_for_access_check()
 
     def interrupt(self, reason: str, *, before_join_only: bool = False) -> None:

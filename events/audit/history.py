@@ -17,7 +17,6 @@ and the state is compared before and after each of them.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,6 +29,7 @@ from eventsourcing.persistence import StoredEvent
 from events.base import TawasulAggregate
 from events.chain import GENESIS, next_digest
 from events.store.ledger import ChainedEvent
+from events.vocabulary import kind_of_event
 
 Decode = Callable[[StoredEvent], Any]
 
@@ -37,7 +37,6 @@ Decode = Callable[[StoredEvent], Any]
 _ENVELOPE = frozenset(
     {"originator_id", "originator_version", "timestamp", "originator_topic", "actor", "command_id"}
 )
-_CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
 
 
 # --- values as JSON --------------------------------------------------------------------------
@@ -90,24 +89,9 @@ def _text_keys(value: Any) -> Any:
     return value
 
 
-_KINDS: dict[str, str] = {}
-
-
 def event_kind(event: Any) -> str:
-    """The kind of an event, e.g. "proposal.accepted": its aggregate's KIND and
-    its name, as projections/kinds.py names them for clients."""
-    qualname: str = type(event).__qualname__
-    kind = _KINDS.get(qualname)
-    if kind is None:
-        from events.platform import AGGREGATE_CLASSES
-
-        aggregate_name, _, event_name = qualname.partition(".")
-        kind = qualname.lower()
-        for aggregate in AGGREGATE_CLASSES:
-            if aggregate.__name__ == aggregate_name:
-                kind = f"{aggregate.KIND}.{_CAMEL.sub('_', event_name).lower()}"
-        _KINDS[qualname] = kind
-    return kind
+    """The kind of an event, e.g. "proposal.accepted" (events/kinds.py)."""
+    return kind_of_event(event)
 
 
 def payload(event: Any) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from events.platform import EVENT_KINDS
 from projections import render, streams
 from projections.base import EventContext, Projector
 from projections.models import (
@@ -32,28 +33,8 @@ from projections.models import (
 )
 from projections.unit import Rows
 
-DECISIONS = {"proposal.accepted", "proposal.rejected", "proposal.concluded", "proposal.review_started"}
-MEMBERSHIP = {
-    "workspace.member_added",
-    "workspace.member_removed",
-    "commission.member_joined",
-    "commission.member_left",
-    "commission.member_role_changed",
-    "organisation.member_joined",
-    "organisation.member_left",
-    "organisation.member_role_changed",
-    "partner.member_joined",
-    "partner.member_left",
-    "partner.member_role_changed",
-    "commission.secretary_general_appointed",
-}
-# A person's place at a meeting: told on their own stream (a seat freed from the waiting list).
-REGISTRATION = {
-    "meeting.registered",
-    "meeting.wait_listed",
-    "meeting.promoted_from_waiting_list",
-    "meeting.registration_cancelled",
-}
+# Kinds after which the sockets of the person concerned check their streams again.
+ACCESS_CHANGING = frozenset(kind for kind, meaning in EVENT_KINDS.items() if meaning.changes_access)
 
 
 class LiveStreamsProjector(Projector):
@@ -119,14 +100,14 @@ class LiveStreamsProjector(Projector):
 
     @staticmethod
     def _people_concerned(rows: Rows, kind: str, event: Any, activity: ActivityItem) -> list[str]:
-        if kind in {"message.posted", "message.edited"}:
-            return [str(u) for u in getattr(event, "mentions", ())]
-        if kind in MEMBERSHIP:
-            user_id = getattr(event, "user_id", None)
-            return [user_id] if user_id else []
-        if kind in REGISTRATION:
-            return [event.person_id]
-        if kind in DECISIONS:
+        """Whom the event is told to on their own stream (events/kinds.py, ``tells``)."""
+        meaning = EVENT_KINDS.get(kind)
+        if meaning is None or not meaning.tells:
+            return []
+        if meaning.tells == "proposer":
             proposal = rows.get(ProposalEntry, activity.object_id)
             return [proposal.proposed_by] if proposal else []
-        return []
+        named = getattr(event, meaning.tells, None)
+        if not named:
+            return []
+        return [str(person) for person in named] if isinstance(named, list | tuple) else [str(named)]

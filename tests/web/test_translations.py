@@ -57,3 +57,10 @@ def test_the_compiled_catalogue_matches_its_source(language: str) -> None:
             assert compiled.pgettext(ctx, msgid) == strs[0], msgid
         else:
             assert compiled.gettext(msgid) == strs[0], msgid
+
+
+def test_every_kind_of_event_has_a_label_in_the_activity_feed() -> None:
+    from events.platform import EVENT_KINDS
+    from web.labels import ACTIVITY
+
+    assert sorted(set(EVENT_KINDS) - set(ACTIVITY)) == []
