@@ -4,23 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
-from uuid import UUID
 
-from django.contrib.auth import get_user_model
+from projections import queries
 
 
 def names(user_ids: Iterable[str]) -> dict[str, dict[str, str]]:
     """user id -> {"display_name", "username"}, for the ids that are accounts."""
-    ids = set()
-    for user_id in user_ids:
-        try:
-            ids.add(UUID(str(user_id)))
-        except ValueError:
-            continue  # "system", demo ids of tests...
-    rows = get_user_model().objects.filter(pk__in=ids).values_list("pk", "display_name", "username")
     return {
-        str(pk): {"display_name": display_name or username, "username": username}
-        for pk, display_name, username in rows
+        user_id: {"display_name": display_name, "username": username}
+        for user_id, (display_name, username) in queries.accounts(user_ids).items()
     }
 
 

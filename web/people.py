@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
-from web.access import parse_uuid
+from projections import queries
 
 
 def names(user_ids: Iterable[str]) -> dict[str, str]:
@@ -17,12 +17,7 @@ def names(user_ids: Iterable[str]) -> dict[str, str]:
     found: dict[str, str] = {}
     if "system" in wanted:
         found["system"] = settings.HOST_ORGANISATION
-    uuids = [u for u in (parse_uuid(i) for i in wanted) if u is not None]
-    if uuids:
-        for pk, display_name, username in (
-            get_user_model().objects.filter(pk__in=uuids).values_list("pk", "display_name", "username")
-        ):
-            found[str(pk)] = display_name or username
+    found.update({user_id: display for user_id, (display, _username) in queries.accounts(wanted).items()})
     for user_id in wanted - set(found):
         found[user_id] = _("Unknown person")
     return found

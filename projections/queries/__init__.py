@@ -33,6 +33,7 @@ from projections.queries.library import document_entry, document_version, docume
 from projections.queries.live import stream_position
 from projections.queries.meetings import meeting_entry, meetings
 from projections.queries.memberships import actor_for, member, members, membership_of
+from projections.queries.people import accounts
 from projections.queries.pipeline import decisions, proposal_entry, proposals
 from projections.queries.search import search
 from projections.queries.status import ProjectionStatus, projection_status
@@ -54,6 +55,7 @@ from projections.queries.workspaces import (
 
 __all__ = [
     "ProjectionStatus",
+    "accounts",
     "activity",
     "actor_for",
     "affiliations",
