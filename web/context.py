@@ -31,6 +31,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append(("dashboard", reverse("web:dashboard"), _("Dashboard")))
         if policy.may_read_history(actor):
             items.append(("audit", reverse("web:audit"), _("Audit")))
+        if (
+            policy.may_manage_organisation(actor)
+            or any(actor.manages_commission(c) for c in actor.commission_ids)
+            or any(actor.manages_partner(p) for p in actor.partner_ids)
+        ):
+            items.append(("invitations", reverse("web:invitations"), _("Invitations")))
     items.append(("directory", reverse("web:directory"), _("Directory")))
     section = getattr(request, "resolver_match", None)
     current = section.url_name if section else ""

@@ -11,6 +11,7 @@ from web.views import (
     documents,
     feed,
     home,
+    invitations,
     meetings,
     partnerships,
     public,
@@ -26,6 +27,7 @@ urlpatterns = [
     path("signout/", account.sign_out, name="signout"),
     path("join/<str:token>/", account.accept_invitation, name="join"),
     path("language/", account.set_language, name="language"),
+    path("invitations/", invitations.invitations, name="invitations"),
     # --- everyone, signed in or not ----------------------------------------------------
     path("", home.home, name="home"),
     path("directory/", public.directory, name="directory"),
