@@ -9,6 +9,11 @@ waiting list) is then checked in one place and saved in one append.
 Lifecycle: planned -> convened -> in_progress -> closed -> minutes_adopted; a
 planned or convened meeting may be postponed (back to planned, with new dates)
 or cancelled, each with a reason.
+
+Minutes: drafted by the organisers while the meeting is in progress or after it
+closed (version 1, 2, ...), circulated as provisional, corrected (a new version,
+with the reason), and adopted as definitive: the version adopted is the one last
+circulated. Every version is kept.
 """
 
 from __future__ import annotations
@@ -30,7 +35,15 @@ from events.errors import AlreadyExists, IllegalTransition, NotFound, Validation
 from events.kinds import PLAIN, Kind, declare
 from events.partners import Partner
 from events.roles import Actor
-from events.text import NAME_MAX, RATIONALE_MAX, TITLE_MAX, clean_localized, clean_text, require_choice
+from events.text import (
+    BODY_MAX,
+    NAME_MAX,
+    RATIONALE_MAX,
+    TITLE_MAX,
+    clean_localized,
+    clean_text,
+    require_choice,
+)
 
 # The governing bodies' own meetings: the secretariat's alone.
 SECRETARIAT_KINDS = frozenset(
@@ -51,6 +64,12 @@ STATES = frozenset({PLANNED, CONVENED, IN_PROGRESS, CLOSED, MINUTES_ADOPTED, CAN
 POSTPONABLE = frozenset({PLANNED, CONVENED})
 AGENDA_OPEN = frozenset({PLANNED, CONVENED, IN_PROGRESS})
 REGISTRATION_OPEN = frozenset({PLANNED, CONVENED})
+MINUTES_OPEN = frozenset({IN_PROGRESS, CLOSED})
+
+# The states of a version of the minutes.
+DRAFT = "draft"
+PROVISIONAL = "provisional"
+DEFINITIVE = "definitive"
 
 LINK_MAX = 2000
 MAX_DURATION_MINUTES = 24 * 60
@@ -108,6 +127,8 @@ class Meeting(TawasulAggregate):
         self.waiting: list[str] = []
         # Who is in the room now (checked in, not left); registered people only.
         self.present: list[str] = []
+        # Every version of the minutes, oldest first: {"number", "text", "state", "reason", "by"}.
+        self.minutes: list[dict[str, Any]] = []
 
     # --- lifecycle ---------------------------------------------------------------
 
@@ -143,11 +164,31 @@ class Meeting(TawasulAggregate):
 
     def adopt_minutes(self, *, actor: str, command_id: str) -> None:
         self._move({CLOSED}, "adopt the minutes of")
-        self._minutes_adopted(actor=actor, command_id=command_id)
+        current = self.current_minutes
+        if current is None or current["state"] != PROVISIONAL:
+            # Adopted minutes are minutes the participants had: circulated as provisional.
+            raise IllegalTransition(self.KIND, "without circulated minutes", "adopt the minutes of")
+        self._minutes_adopted(number=current["number"], actor=actor, command_id=command_id)
 
-    @event("MinutesAdopted")
-    def _minutes_adopted(self, actor: str, command_id: str) -> None:
+    class MinutesAdopted(TawasulAggregate.Event):
+        """Version 2 records the number of the version adopted; version 1 (before
+        minutes had versions) adopted none."""
+
+        class_version = 2
+        number: int | None
+        actor: str
+        command_id: str
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["number"] = None
+
+    @event(MinutesAdopted)
+    def _minutes_adopted(self, number: int | None, actor: str, command_id: str) -> None:
         self.status = MINUTES_ADOPTED
+        for version in self.minutes:
+            if version["number"] == number:
+                version["state"] = DEFINITIVE
 
     def postpone(
         self, reason: str, starts_at: dt.datetime, ends_at: dt.datetime, *, actor: str, command_id: str
@@ -175,6 +216,54 @@ class Meeting(TawasulAggregate):
     def _cancelled(self, reason: str, actor: str, command_id: str) -> None:
         self.status = CANCELLED
         self.reason = reason
+
+    # --- minutes ---------------------------------------------------------------------
+
+    @property
+    def current_minutes(self) -> dict[str, Any] | None:
+        return self.minutes[-1] if self.minutes else None
+
+    @property
+    def minutes_circulated(self) -> bool:
+        return any(v["state"] != DRAFT for v in self.minutes)
+
+    def draft_minutes(self, text: dict[str, str], reason: str, *, actor: str, command_id: str) -> int:
+        """A new version of the minutes; after circulation it is a correction, with its reason."""
+        self._move(MINUTES_OPEN, "draft the minutes of")
+        number = len(self.minutes) + 1
+        if self.minutes_circulated:
+            if not reason:
+                raise ValidationFailed.field("reason", "Say what this version corrects.")
+            self._minutes_corrected(
+                number=number, text=text, reason=reason, actor=actor, command_id=command_id
+            )
+        else:
+            self._minutes_drafted(number=number, text=text, actor=actor, command_id=command_id)
+        return number
+
+    @event("MinutesDrafted")
+    def _minutes_drafted(self, number: int, text: dict[str, str], actor: str, command_id: str) -> None:
+        self.minutes.append({"number": number, "text": text, "state": DRAFT, "reason": "", "by": actor})
+
+    @event("MinutesCorrected")
+    def _minutes_corrected(
+        self, number: int, text: dict[str, str], reason: str, actor: str, command_id: str
+    ) -> None:
+        self.minutes.append({"number": number, "text": text, "state": DRAFT, "reason": reason, "by": actor})
+
+    def circulate_minutes(self, *, actor: str, command_id: str) -> int:
+        self._move(MINUTES_OPEN, "circulate the minutes of")
+        current = self.current_minutes
+        if current is None or current["state"] != DRAFT:
+            raise IllegalTransition(self.KIND, "without a new draft of minutes", "circulate the minutes of")
+        self._minutes_circulated(number=current["number"], actor=actor, command_id=command_id)
+        return int(current["number"])
+
+    @event("MinutesCirculated")
+    def _minutes_circulated(self, number: int, actor: str, command_id: str) -> None:
+        for version in self.minutes:
+            if version["number"] == number:
+                version["state"] = PROVISIONAL
 
     # --- agenda ----------------------------------------------------------------------
 
@@ -503,9 +592,42 @@ class MeetingUseCases(EventStoreApplication):
     def adopt_meeting_minutes(
         self, actor: Actor, *, command_id: str, meeting_id: UUID, expected_version: int | None = None
     ) -> Outcome:
+        """The minutes last circulated (provisional) become definitive; the meeting
+        is over. ``data.number`` is the version adopted."""
         meeting = self._meeting_to_organise(actor, meeting_id, expected_version)
         meeting.adopt_minutes(actor=actor.id, command_id=command_id)
-        return Outcome(meeting)
+        return Outcome(meeting, data={"number": meeting.current_minutes["number"]})
+
+    @command("meeting.draft_minutes")
+    def draft_meeting_minutes(
+        self,
+        actor: Actor,
+        *,
+        command_id: str,
+        meeting_id: UUID,
+        text: dict[str, str],
+        reason: str = "",
+        expected_version: int | None = None,
+    ) -> Outcome:
+        """A new version of the minutes (in progress or closed); once minutes were
+        circulated, a correction with its reason. ``data.number`` is its number."""
+        meeting = self._meeting_to_organise(actor, meeting_id, expected_version)
+        number = meeting.draft_minutes(
+            clean_localized(text, "text", max_length=BODY_MAX, multiline=True),
+            clean_text(reason, "reason", max_length=RATIONALE_MAX, required=False, multiline=True),
+            actor=actor.id,
+            command_id=command_id,
+        )
+        return Outcome(meeting, data={"number": number})
+
+    @command("meeting.circulate_minutes")
+    def circulate_meeting_minutes(
+        self, actor: Actor, *, command_id: str, meeting_id: UUID, expected_version: int | None = None
+    ) -> Outcome:
+        """The current version of the minutes goes out as provisional."""
+        meeting = self._meeting_to_organise(actor, meeting_id, expected_version)
+        number = meeting.circulate_minutes(actor=actor.id, command_id=command_id)
+        return Outcome(meeting, data={"number": number})
 
     @command("meeting.postpone")
     def postpone_meeting(

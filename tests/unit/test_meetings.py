@@ -52,10 +52,24 @@ def event_names(world: World, meeting_id: UUID) -> list[str]:
 
 
 def move(world: World, meeting_id: UUID, *steps: str) -> None:
+    """Steps of the lifecycle; "minutes" drafts minutes and circulates them."""
     app = meetings(world)
     for step in steps:
+        if step == "minutes":
+            draft_minutes(world, meeting_id, {"ar": "محضر الجلسة", "en": "Minutes"})
+            app.circulate_meeting_minutes(world.secretariat, command_id=cid(), meeting_id=meeting_id)
+            continue
         name = "adopt_meeting_minutes" if step == "adopt_minutes" else f"{step}_meeting"
         getattr(app, name)(world.secretariat, command_id=cid(), meeting_id=meeting_id)
+
+
+def draft_minutes(
+    world: World, meeting_id: UUID, text: Any, actor: Actor | None = None, reason: Any = ""
+) -> int:
+    result = meetings(world).draft_meeting_minutes(
+        actor or world.secretariat, command_id=cid(), meeting_id=meeting_id, text=text, reason=reason
+    )
+    return int(result.data["number"])
 
 
 def add_item(world: World, meeting_id: UUID, en: str, minutes: int = 30) -> UUID:
@@ -230,6 +244,7 @@ def test_a_meeting_goes_from_planned_to_minutes_adopted(world: World) -> None:
         ("convene", "convened"),
         ("open", "in_progress"),
         ("close", "closed"),
+        ("minutes", "closed"),
         ("adopt_minutes", "minutes_adopted"),
     ):
         move(world, meeting_id, step)
@@ -239,6 +254,8 @@ def test_a_meeting_goes_from_planned_to_minutes_adopted(world: World) -> None:
         "Convened",
         "Opened",
         "Closed",
+        "MinutesDrafted",
+        "MinutesCirculated",
         "MinutesAdopted",
     ]
 
@@ -253,7 +270,9 @@ def test_a_meeting_goes_from_planned_to_minutes_adopted(world: World) -> None:
         (("convene",), "adopt_minutes"),
         (("convene", "open"), "adopt_minutes"),
         (("convene", "open", "close"), "open"),
-        (("convene", "open", "close", "adopt_minutes"), "close"),
+        (("convene", "open", "close"), "adopt_minutes"),
+        (("convene", "open", "minutes"), "adopt_minutes"),
+        (("convene", "open", "close", "minutes", "adopt_minutes"), "close"),
     ],
 )
 def test_a_step_out_of_the_lifecycle_order_is_an_illegal_transition(
@@ -265,6 +284,117 @@ def test_a_step_out_of_the_lifecycle_order_is_an_illegal_transition(
     with pytest.raises(IllegalTransition):
         move(world, meeting_id, step)
     assert load(world, meeting_id).version == before
+
+
+# --- minutes -----------------------------------------------------------------------------------
+
+
+def test_minutes_are_drafted_circulated_corrected_and_adopted_with_every_version_kept(world: World) -> None:
+    app = meetings(world)
+    meeting_id = schedule(world)
+    move(world, meeting_id, "convene", "open")
+    assert draft_minutes(world, meeting_id, {"ar": "مسودة أولى"}) == 1
+    move(world, meeting_id, "close")
+    assert draft_minutes(world, meeting_id, {"ar": "مسودة ثانية", "en": "Second draft"}) == 2
+    app.circulate_meeting_minutes(world.secretariat, command_id=cid(), meeting_id=meeting_id)
+    assert draft_minutes(world, meeting_id, {"ar": "مصحح"}, reason="Tunisia's statement was missing") == 3
+    app.circulate_meeting_minutes(world.secretariat, command_id=cid(), meeting_id=meeting_id)
+    adopted = app.adopt_meeting_minutes(world.secretariat, command_id=cid(), meeting_id=meeting_id)
+    assert adopted.data == {"number": 3}
+    meeting = load(world, meeting_id)
+    assert meeting.status == "minutes_adopted"
+    assert [(v["number"], v["state"], v["reason"]) for v in meeting.minutes] == [
+        (1, "draft", ""),
+        (2, "provisional", ""),
+        (3, "definitive", "Tunisia's statement was missing"),
+    ]
+    assert meeting.minutes[1]["text"] == {"ar": "مسودة ثانية", "en": "Second draft"}
+    assert event_names(world, meeting_id)[-7:] == [
+        "MinutesDrafted",
+        "Closed",
+        "MinutesDrafted",
+        "MinutesCirculated",
+        "MinutesCorrected",
+        "MinutesCirculated",
+        "MinutesAdopted",
+    ]
+
+
+def test_a_correction_after_circulation_needs_its_reason(world: World) -> None:
+    meeting_id = schedule(world)
+    move(world, meeting_id, "convene", "open", "close", "minutes")
+    before = load(world, meeting_id).version
+    with pytest.raises(ValidationFailed) as refused:
+        draft_minutes(world, meeting_id, {"en": "Corrected"})
+    assert "reason" in refused.value.errors
+    assert load(world, meeting_id).version == before
+
+
+def test_minutes_adopted_are_the_version_circulated_last_not_a_newer_draft(world: World) -> None:
+    meeting_id = schedule(world)
+    move(world, meeting_id, "convene", "open", "close", "minutes")
+    draft_minutes(world, meeting_id, {"en": "Corrected"}, reason="A typo")
+    with pytest.raises(IllegalTransition):
+        move(world, meeting_id, "adopt_minutes")
+    assert load(world, meeting_id).status == "closed"
+
+
+@pytest.mark.parametrize("done", [(), ("convene",), ("convene", "open", "close", "minutes", "adopt_minutes")])
+def test_minutes_are_drafted_only_while_the_meeting_is_in_progress_or_closed(
+    world: World, done: tuple[str, ...]
+) -> None:
+    meeting_id = schedule(world)
+    move(world, meeting_id, *done)
+    before = load(world, meeting_id).version
+    with pytest.raises(IllegalTransition):
+        draft_minutes(world, meeting_id, {"en": "Too early, or too late"}, reason="r")
+    assert load(world, meeting_id).version == before
+
+
+def test_circulating_needs_a_draft_not_yet_circulated(world: World) -> None:
+    app = meetings(world)
+    meeting_id = schedule(world)
+    move(world, meeting_id, "convene", "open")
+    with pytest.raises(IllegalTransition):
+        app.circulate_meeting_minutes(world.secretariat, command_id=cid(), meeting_id=meeting_id)
+    move(world, meeting_id, "minutes")
+    with pytest.raises(IllegalTransition):
+        app.circulate_meeting_minutes(world.secretariat, command_id=cid(), meeting_id=meeting_id)
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ({}, "text"),
+        ({"ar": "   "}, "text"),
+        ({"de": "Protokoll"}, "text"),
+        ("plain text", "text"),
+        ({"ar": "x" * 100_001}, "text.ar"),
+        ({"ar": "bad \x00 control"}, "text.ar"),
+    ],
+)
+def test_minutes_with_bad_text_are_refused_with_a_field_message(world: World, text: Any, field: str) -> None:
+    meeting_id = schedule(world)
+    move(world, meeting_id, "convene", "open")
+    before = load(world, meeting_id).version
+    with pytest.raises(ValidationFailed) as refused:
+        draft_minutes(world, meeting_id, text)
+    assert field in refused.value.errors
+    assert load(world, meeting_id).version == before
+
+
+def test_only_the_organisers_draft_circulate_and_adopt_minutes(world: World) -> None:
+    app = meetings(world)
+    meeting_id = schedule(world)
+    move(world, meeting_id, "convene", "open", "close")
+    for outsider in (world.staff_tn, world.auditor):
+        with pytest.raises(PermissionDenied):
+            draft_minutes(world, meeting_id, {"en": "Mine"}, actor=outsider)
+    draft_minutes(world, meeting_id, {"en": "Minutes"})
+    for use_case in ("circulate_meeting_minutes", "adopt_meeting_minutes"):
+        with pytest.raises(PermissionDenied):
+            getattr(app, use_case)(world.staff_tn, command_id=cid(), meeting_id=meeting_id)
+    assert [v["state"] for v in load(world, meeting_id).minutes] == ["draft"]
 
 
 @pytest.mark.parametrize("done", [(), ("convene",)])
