@@ -310,6 +310,15 @@ class AgendaItemOut(serializers.Serializer):  # type: ignore[type-arg]
     reason = serializers.CharField(required=False, help_text="Withdrawn items: why.")
 
 
+class MinutesVersion(serializers.Serializer):  # type: ignore[type-arg]
+    number = serializers.IntegerField(help_text="1, 2, ... in the order drafted.")
+    state = serializers.ChoiceField(choices=["draft", "provisional", "definitive"])
+    text = Texts(allow_null=True, help_text="In the meeting: null until definitive.")
+    reason = serializers.CharField(allow_blank=True, help_text="A correction: what it corrects.")
+    by = serializers.CharField()
+    at = serializers.DateTimeField()
+
+
 class Meeting(Versioned):
     id = serializers.UUIDField()
     kind = serializers.CharField()
@@ -334,6 +343,8 @@ class Meeting(Versioned):
     waiting_count = serializers.IntegerField()
     present_count = serializers.IntegerField(help_text="Checked in now (meeting in progress).")
     seats_left = serializers.IntegerField(allow_null=True)
+    minutes = MinutesVersion(allow_null=True, help_text="The current version of the minutes, if any.")
+    minutes_versions = serializers.IntegerField()
     scheduled_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 

@@ -280,6 +280,11 @@ class Reason(Strict):
     reason = Text(max_length=5000)
 
 
+class MinutesDraft(Strict):
+    text = Texts()
+    reason = Text(max_length=5000, required=False, help_text="What it corrects (required once circulated).")
+
+
 class AgendaItem(Strict):
     title = Texts()
     duration_minutes = serializers.IntegerField(min_value=1, max_value=1440)

@@ -526,6 +526,8 @@ class MeetingEntry(models.Model):
     present = models.JSONField(default=list)  # checked in now
     # Agenda item id -> the people present while it was under discussion.
     attendance = models.JSONField(default=dict)
+    # Every version of the minutes, oldest first: [{"number", "text", "state", "reason", "by", "at"}].
+    minutes = models.JSONField(default=list)
     scheduled_at = models.DateTimeField()
     updated_at = models.DateTimeField()
     version = models.IntegerField()

@@ -69,9 +69,32 @@ def affiliation(entry: m.PartnerAffiliation) -> dict[str, Any]:
     }
 
 
+def minutes_version(version: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "number": version["number"],
+        "state": version["state"],
+        "text": version["text"],
+        "reason": version["reason"],
+        "by": version["by"],
+        "at": version["at"],
+    }
+
+
+def current_minutes(entry: m.MeetingEntry) -> dict[str, Any] | None:
+    """The last version of the minutes, its text only once definitive: drafts and
+    provisional texts are for the organisers (GET .../minutes/)."""
+    if not entry.minutes:
+        return None
+    shown = minutes_version(entry.minutes[-1])
+    if shown["state"] != "definitive":
+        shown["text"] = None
+    return shown
+
+
 def meeting(entry: m.MeetingEntry) -> dict[str, Any]:
     """A meeting as every reader of it sees it: the participants as counts (their
-    list is GET .../participants/, for its organisers)."""
+    list is GET .../participants/, for its organisers), the minutes' current version
+    and state (the texts of every version: GET .../minutes/)."""
     return {
         "id": str(entry.id),
         "kind": entry.kind,
@@ -96,6 +119,8 @@ def meeting(entry: m.MeetingEntry) -> dict[str, Any]:
         "waiting_count": len(entry.waiting),
         "present_count": len(entry.present),
         "seats_left": None if entry.capacity is None else max(entry.capacity - len(entry.registered), 0),
+        "minutes": current_minutes(entry),
+        "minutes_versions": len(entry.minutes),
         "scheduled_at": _iso(entry.scheduled_at),
         "updated_at": _iso(entry.updated_at),
         "version": entry.version,

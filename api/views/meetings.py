@@ -137,7 +137,44 @@ class AdoptMinutesView(_MeetingAct):
     use_case = "adopt_meeting_minutes"
 
     @extend_schema(request=None, responses={200: schema.result_of(schema.Meeting)},
-                   summary="Adopt the minutes: the meeting's record is definitive")
+                   summary="Adopt the minutes last circulated: definitive; the meeting's record is closed")
+    def post(self, request: Request, meeting_id: UUID) -> Response:
+        return self.act(meeting_id)
+
+
+class MinutesView(_MeetingAct):
+    use_case = "draft_meeting_minutes"
+    body = inputs.MinutesDraft
+
+    def get_permissions(self) -> list[Any]:
+        # The definitive minutes of a public meeting are public, like the meeting.
+        return [] if self.request.method == "GET" else super().get_permissions()
+
+    @extend_schema(
+        responses={200: schema.list_of(schema.MinutesVersion)},
+        summary="Every version of the minutes, oldest first (drafts and provisional: organisers, "
+        "secretariat, auditors; definitive: every reader)",
+    )
+    def get(self, request: Request, meeting_id: UUID) -> Response:
+        entry = self.found(queries.meeting_entry(self.actor, meeting_id), "meeting", meeting_id)
+        every = _may_see_participants(self.actor, entry)
+        versions = [v for v in entry.minutes if every or v["state"] == "definitive"]
+        return Response({"results": [render.minutes_version(v) for v in versions]})
+
+    @extend_schema(request=inputs.MinutesDraft, responses={201: schema.result_of(schema.Meeting)},
+                   summary="Draft a version of the minutes (after circulation: a correction, with its reason)")
+    def post(self, request: Request, meeting_id: UUID) -> Response:
+        response = self.act(meeting_id)
+        if response.status_code == 200:
+            response.status_code = 201
+        return response
+
+
+class CirculateMinutesView(_MeetingAct):
+    use_case = "circulate_meeting_minutes"
+
+    @extend_schema(request=None, responses={200: schema.result_of(schema.Meeting)},
+                   summary="Circulate the current version of the minutes as provisional")
     def post(self, request: Request, meeting_id: UUID) -> Response:
         return self.act(meeting_id)
 

@@ -1,5 +1,5 @@
 """Meetings as their events left them: dates and state, the agenda in its order,
-the participants and the waiting list in theirs."""
+the participants and the waiting list in theirs, every version of the minutes."""
 
 from __future__ import annotations
 
@@ -60,6 +60,30 @@ class MeetingsProjector(Projector):
         if entry.state == "closed":
             entry.current_item_id = None
             entry.present = []
+        if entry.state == "minutes_adopted":
+            # Adopted before minutes had versions: number is None, no version changes.
+            self._mark(entry, event.number, "definitive")
+
+    @handles("Meeting.MinutesDrafted", "Meeting.MinutesCorrected")
+    def minutes_drafted(self, event: Any, context: EventContext) -> None:
+        entry = self._entry(context)
+        version = {
+            "number": event.number,
+            "text": event.text,
+            "state": "draft",
+            "reason": getattr(event, "reason", ""),
+            "by": event.actor,
+            "at": context.timestamp.isoformat(),
+        }
+        entry.minutes = [*(v for v in entry.minutes if v["number"] != event.number), version]
+
+    @handles("Meeting.MinutesCirculated")
+    def minutes_circulated(self, event: Any, context: EventContext) -> None:
+        self._mark(self._entry(context), event.number, "provisional")
+
+    @staticmethod
+    def _mark(entry: MeetingEntry, number: int | None, state: str) -> None:
+        entry.minutes = [{**v, "state": state} if v["number"] == number else v for v in entry.minutes]
 
     @handles("Meeting.Postponed")
     def postponed(self, event: Any, context: EventContext) -> None:

@@ -158,9 +158,13 @@ def test_a_meeting_goes_through_its_lifecycle_and_a_postponement_keeps_the_reaso
         ("convene", "convened"),
         ("open", "in_progress"),
         ("close", "closed"),
-        ("adopt-minutes", "minutes_adopted"),
     ):
         assert client.post(f"/api/v1/meetings/{meeting}/{step}/").json()["state"] == state
+    without_minutes = client.post(f"/api/v1/meetings/{meeting}/adopt-minutes/")
+    assert without_minutes.status_code == 409
+    client.post(f"/api/v1/meetings/{meeting}/minutes/", {"text": {"ar": "محضر"}}, format="json")
+    client.post(f"/api/v1/meetings/{meeting}/minutes/circulate/")
+    assert client.post(f"/api/v1/meetings/{meeting}/adopt-minutes/").json()["state"] == "minutes_adopted"
     too_late = client.post(f"/api/v1/meetings/{meeting}/cancel/", {"reason": "x"}, format="json")
     assert too_late.status_code == 409
 
@@ -199,3 +203,63 @@ def test_attendance_per_item_says_who_was_present_while_it_was_discussed(world: 
     assert listed[world.user_id("staff_ma")]["attended_items"] == items
     assert listed[world.user_id("partner_tn")]["attended_items"] == [items[0]]
     assert listed[world.user_id("partner_tn")]["present"] is False
+
+
+def test_minutes_keep_every_version_and_readers_see_only_the_definitive_ones(world: ApiWorld) -> None:
+    meeting = schedule(world)["id"]
+    organiser = world.client("staff_tn")
+    for step in ("convene", "open", "close"):
+        organiser.post(f"/api/v1/meetings/{meeting}/{step}/")
+    first = organiser.post(
+        f"/api/v1/meetings/{meeting}/minutes/", {"text": {"ar": "المسودة", "fr": "Projet"}}, format="json"
+    )
+    assert first.status_code == 201, first.json()
+    assert (first.json()["minutes"]["number"], first.json()["minutes"]["state"]) == (1, "draft")
+    assert first.json()["minutes"]["text"] is None  # not for every reader before it is definitive
+    circulated = organiser.post(f"/api/v1/meetings/{meeting}/minutes/circulate/").json()
+    assert circulated["minutes"]["state"] == "provisional"
+    no_reason = organiser.post(f"/api/v1/meetings/{meeting}/minutes/", {"text": {"ar": "م"}}, format="json")
+    assert no_reason.status_code == 422
+    assert "reason" in no_reason.json()["errors"]
+    corrected = organiser.post(
+        f"/api/v1/meetings/{meeting}/minutes/",
+        {"text": {"ar": "المصحح"}, "reason": "A name was misspelt"},
+        format="json",
+    ).json()
+    assert (corrected["minutes"]["number"], corrected["minutes_versions"]) == (2, 2)
+    assert world.client("staff_ma").get(f"/api/v1/meetings/{meeting}/minutes/").json()["results"] == []
+    organiser.post(f"/api/v1/meetings/{meeting}/minutes/circulate/")
+    adopted = organiser.post(f"/api/v1/meetings/{meeting}/adopt-minutes/").json()
+    assert adopted["minutes"]["state"] == "definitive"
+    assert adopted["minutes"]["text"] == {"ar": "المصحح"}
+    every = organiser.get(f"/api/v1/meetings/{meeting}/minutes/").json()["results"]
+    assert [(v["number"], v["state"], v["reason"]) for v in every] == [
+        (1, "provisional", ""),
+        (2, "definitive", "A name was misspelt"),
+    ]
+    assert every[0]["text"] == {"ar": "المسودة", "fr": "Projet"}
+    assert every[0]["by"] == world.user_id("staff_tn")
+    reader = world.client("staff_ma").get(f"/api/v1/meetings/{meeting}/minutes/").json()["results"]
+    assert [v["number"] for v in reader] == [2]
+    too_late = organiser.post(
+        f"/api/v1/meetings/{meeting}/minutes/", {"text": {"ar": "م"}, "reason": "r"}, format="json"
+    )
+    assert too_late.status_code == 409
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [({}, "text"), ({"text": {}}, "text"), ({"text": "plain"}, "text"), ({"text": {"ar": "م"}, "x": 1}, "x")],
+)
+def test_bad_minutes_are_refused_with_a_field_message_and_nothing_stored(
+    world: ApiWorld, body: dict[str, Any], field: str
+) -> None:
+    meeting = schedule(world)["id"]
+    organiser = world.client("staff_tn")
+    for step in ("convene", "open"):
+        organiser.post(f"/api/v1/meetings/{meeting}/{step}/")
+    before = world.app.recorder.max_notification_id()
+    refused = organiser.post(f"/api/v1/meetings/{meeting}/minutes/", body, format="json")
+    assert refused.status_code in (400, 422)
+    assert field in refused.json()["errors"], refused.json()
+    assert world.app.recorder.max_notification_id() == before

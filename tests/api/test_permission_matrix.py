@@ -221,6 +221,17 @@ def meeting(w: ApiWorld, *steps: str, visibility: str = "members") -> dict[str, 
     return {"meeting": result.id, "first": items[0], "second": items[1]}
 
 
+def minuted(w: ApiWorld, *steps: str) -> dict[str, Any]:
+    """A training in progress with a draft of its minutes, taken through ``steps``."""
+    found = meeting(w, "convene_meeting", "open_meeting")
+    w.app.draft_meeting_minutes(
+        w.actors["staff_tn"], command_id=cid(), meeting_id=found["meeting"], text={"ar": "محضر"}
+    )
+    for step in steps:
+        getattr(w.app, step)(w.actors["staff_tn"], command_id=cid(), meeting_id=found["meeting"])
+    return found
+
+
 def registered_partner(w: ApiWorld, *steps: str) -> dict[str, Any]:
     found = meeting(w)
     w.app.register_for_meeting(w.actors["partner_tn"], command_id=cid(), meeting_id=found["meeting"])
@@ -575,6 +586,13 @@ MATRIX: list[Row] = [
         None,
         lambda w: meeting(w, visibility="invited"),
     ),
+    Row(
+        "GET",
+        "/api/v1/meetings/{meeting}/minutes/",
+        "200 200 200 200 200 200 200 200",
+        None,
+        lambda w: meeting(w, visibility="public"),
+    ),
     Row("POST", "/api/v1/meetings/{meeting}/convene/", "401 200 403 200 200 403 403 403", None, meeting),
     Row(
         "POST",
@@ -595,8 +613,18 @@ MATRIX: list[Row] = [
         "/api/v1/meetings/{meeting}/adopt-minutes/",
         "401 200 403 200 200 403 403 403",
         None,
-        lambda w: meeting(w, "convene_meeting", "open_meeting", "close_meeting"),
+        lambda w: minuted(w, "close_meeting", "circulate_meeting_minutes"),
     ),
+    Row("GET", "/api/v1/meetings/{meeting}/minutes/", "404 200 200 200 200 200 200 200", None, minuted),
+    Row(
+        "POST",
+        "/api/v1/meetings/{meeting}/minutes/",
+        "401 201 403 201 201 403 403 403",
+        {"text": {"ar": "محضر", "en": "Minutes"}},
+        lambda w: meeting(w, "convene_meeting", "open_meeting"),
+    ),
+    Row("POST", "/api/v1/meetings/{meeting}/minutes/circulate/", "401 200 403 200 200 403 403 403", None,
+        minuted),
     Row(
         "POST",
         "/api/v1/meetings/{meeting}/postpone/",
