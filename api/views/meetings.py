@@ -162,7 +162,7 @@ class MinutesView(_MeetingAct):
         return Response({"results": [render.minutes_version(v) for v in versions]})
 
     @extend_schema(request=inputs.MinutesDraft, responses={201: schema.result_of(schema.Meeting)},
-                   summary="Draft a version of the minutes (after circulation: a correction, with its reason)")
+                   summary="Draft a version of the minutes (once circulated: a correction, with its reason)")
     def post(self, request: Request, meeting_id: UUID) -> Response:
         response = self.act(meeting_id)
         if response.status_code == 200:
