@@ -193,3 +193,30 @@ class AgendaItemForm(forms.Form):
     @property
     def titles(self) -> list[forms.BoundField]:
         return [self[f"title_{lang}"] for lang in LANGUAGE_NAMES]
+
+
+class MinutesForm(forms.Form):
+    """A version of a meeting's minutes; after circulation, a correction with its reason."""
+
+    reason = forms.CharField(
+        label=_("What this version corrects"),
+        required=False,
+        max_length=RATIONALE_MAX,
+        widget=forms.Textarea(attrs={"rows": "2", "dir": "auto"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _localized_fields(self, "text", BODY_MAX, textarea=True)
+        for language in LANGUAGE_NAMES:
+            self.fields[f"text_{language}"].widget.attrs["rows"] = "8"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not localized(data, "text"):
+            self.add_error("text_ar", _("Give the minutes in at least one language."))
+        return data
+
+    @property
+    def texts(self) -> list[forms.BoundField]:
+        return [self[f"text_{lang}"] for lang in LANGUAGE_NAMES]

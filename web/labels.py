@@ -49,6 +49,9 @@ ACTIVITY = {
     "meeting.convened": _("convened"),
     "meeting.opened": _("opened"),
     "meeting.closed": _("closed"),
+    "meeting.minutes_drafted": _("drafted the minutes of"),
+    "meeting.minutes_corrected": _("corrected the minutes of"),
+    "meeting.minutes_circulated": _("circulated the provisional minutes of"),
     "meeting.minutes_adopted": _("adopted the minutes of"),
     "meeting.postponed": _("postponed"),
     "meeting.cancelled": _("cancelled"),
@@ -202,6 +205,12 @@ MEETING_STATES = {
     "closed": _("Closed"),
     "minutes_adopted": _("Minutes adopted"),
     "cancelled": _("Cancelled"),
+}
+
+MINUTES_STATES = {
+    "draft": _("Draft"),
+    "provisional": _("Provisional"),
+    "definitive": _("Definitive"),
 }
 
 MEETING_VISIBILITIES = {

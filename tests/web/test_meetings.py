@@ -3,6 +3,7 @@ agenda and registration, the schedule form, in each language and for each role."
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 
 import pytest
@@ -131,3 +132,55 @@ def test_the_schedule_form_creates_a_meeting_in_its_time_zone(browse: Browse) ->
 
 def test_someone_who_organises_nothing_cannot_open_the_schedule_form(browse: Browse) -> None:
     assert browse("partner.tn").get("/meetings/new/").status_code == 403
+
+
+def act(client: Client, meeting: MeetingEntry, action: str, **fields: str) -> str:
+    """One action from the meeting's page, each with a form key of its own."""
+    key = uuid.uuid4().hex
+    response = client.post(f"/meetings/{meeting.id}/act/", {"action": action, "form_key": key, **fields})
+    assert response.status_code in (302, 400)
+    return response.content.decode()
+
+
+def test_the_organiser_drafts_circulates_corrects_and_adopts_the_minutes_from_the_page(
+    browse: Browse,
+) -> None:
+    organiser, reader = browse("staff.tn"), browse("partner.tn", "fr")
+    meeting = training()
+    act(organiser, meeting, "open")
+    act(organiser, meeting, "draft_minutes", text_ar="محضر أولي", text_fr="Procès-verbal initial")
+    page = organiser.get(f"/meetings/{meeting.id}/").content.decode()
+    assert "Version 1" in page and "Draft" in page and "Circulate as provisional" in page
+    assert "Procès-verbal initial" not in reader.get(f"/meetings/{meeting.id}/").content.decode()
+    act(organiser, meeting, "circulate_minutes")
+    refused = act(organiser, meeting, "draft_minutes", text_fr="Procès-verbal corrigé")
+    assert "Say what this version corrects." in refused
+    act(
+        organiser,
+        meeting,
+        "draft_minutes",
+        text_fr="Procès-verbal corrigé",
+        reason="Le nom de l'intervenant",
+    )
+    act(organiser, meeting, "close")
+    adopt_too_soon = organiser.get(f"/meetings/{meeting.id}/").content.decode()
+    assert "Adopt the minutes" not in adopt_too_soon  # the correction is not circulated yet
+    act(organiser, meeting, "circulate_minutes")
+    act(organiser, meeting, "adopt_minutes")
+    meeting.refresh_from_db()
+    assert meeting.state == "minutes_adopted"
+    assert [v["state"] for v in meeting.minutes] == ["provisional", "definitive"]
+    shown = reader.get(f"/meetings/{meeting.id}/").content.decode()
+    assert "Procès-verbal corrigé" in shown and "Procès-verbal initial" not in shown
+    history = organiser.get(f"/meetings/{meeting.id}/").content.decode()
+    assert "Earlier versions" in history and "محضر أولي" in history  # English page: else Arabic
+
+
+def test_minutes_without_text_are_refused_next_to_the_field_and_nothing_is_stored(browse: Browse) -> None:
+    organiser = browse("staff.tn")
+    meeting = training()
+    act(organiser, meeting, "open")
+    refused = act(organiser, meeting, "draft_minutes", text_ar="  ")
+    assert "Give the minutes in at least one language." in refused
+    meeting.refresh_from_db()
+    assert meeting.minutes == []

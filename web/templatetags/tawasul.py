@@ -125,3 +125,8 @@ def meeting_kind(kind: str) -> str:
 @register.filter
 def meeting_state(state: str) -> str:
     return labels.label(labels.MEETING_STATES, state)
+
+
+@register.filter
+def minutes_state(state: str) -> str:
+    return labels.label(labels.MINUTES_STATES, state)

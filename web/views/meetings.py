@@ -26,7 +26,7 @@ from projections.models import MeetingEntry
 from web import labels, people
 from web.access import actor_of, command_id, found, new_form_key, signin_required
 from web.errors import translate_errors
-from web.forms import AgendaItemForm, MeetingForm, localized
+from web.forms import AgendaItemForm, MeetingForm, MinutesForm, localized
 
 LIFECYCLE = {
     "planned": ("convene", gettext_lazy("Convene")),
@@ -39,6 +39,7 @@ USE_CASES = {
     "open": "open_meeting",
     "close": "close_meeting",
     "adopt_minutes": "adopt_meeting_minutes",
+    "circulate_minutes": "circulate_meeting_minutes",
 }
 
 
@@ -77,12 +78,37 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _next_step(entry: MeetingEntry) -> tuple[str, Any] | None:
+    # Minutes are adopted once circulated, and only the version circulated last.
+    if entry.state == "closed" and not (entry.minutes and entry.minutes[-1]["state"] == "provisional"):
+        return None
+    return LIFECYCLE.get(entry.state)
+
+
+def _minutes(actor: Actor, entry: MeetingEntry, organiser: bool) -> list[dict[str, Any]]:
+    """The versions of the minutes this reader may see, newest first: every one for
+    the organisers, the secretariat and auditors; the definitive one for the others."""
+    every = organiser or policy.may_read_everything(actor)
+    shown = [v for v in entry.minutes if every or v["state"] == "definitive"]
+    names = people.names([v["by"] for v in shown])
+    return [
+        {**v, "by_name": names.get(v["by"], v["by"]), "when": dt.datetime.fromisoformat(v["at"])}
+        for v in reversed(shown)
+    ]
+
+
 def detail(
-    request: HttpRequest, meeting_id: UUID, item_form: AgendaItemForm | None = None, detail_text: str = ""
+    request: HttpRequest,
+    meeting_id: UUID,
+    item_form: AgendaItemForm | None = None,
+    detail_text: str = "",
+    minutes_form: MinutesForm | None = None,
 ) -> HttpResponse:
     actor = actor_of(request)
     entry = found(queries.meeting_entry(actor, meeting_id))
     organiser = _organiser(actor, entry)
+    minutes = _minutes(actor, entry, organiser)
+    minutes_open = organiser and entry.state in {"in_progress", "closed"}
     mine = "registered" if actor.id in entry.registered else "waiting" if actor.id in entry.waiting else ""
     participants = []
     if organiser or policy.may_read_everything(actor):
@@ -103,7 +129,12 @@ def detail(
             "local_end": entry.ends_at.astimezone(zone),
             "organiser": organiser,
             "organiser_name": people.names([entry.organiser]).get(entry.organiser, ""),
-            "next_step": LIFECYCLE.get(entry.state) if organiser else None,
+            "next_step": _next_step(entry) if organiser else None,
+            "minutes": minutes,
+            "minutes_open": minutes_open,
+            "minutes_form": minutes_form or MinutesForm(),
+            "correcting": any(v["state"] != "draft" for v in entry.minutes),
+            "may_circulate": minutes_open and bool(entry.minutes) and entry.minutes[-1]["state"] == "draft",
             "may_cancel": organiser and entry.state in {"planned", "convened"},
             "may_register": not mine
             and entry.state in {"planned", "convened"}
@@ -130,7 +161,7 @@ def _zone(name: str) -> ZoneInfo:
 @signin_required
 def act(request: HttpRequest, meeting_id: UUID) -> HttpResponse:
     """One action on a meeting, from its page: a step of its lifecycle, the agenda,
-    registering or cancelling one's registration."""
+    the minutes, registering or cancelling one's registration."""
     back = HttpResponseRedirect(reverse("web:meeting", args=[meeting_id]))
     if request.method != "POST":
         return back
@@ -139,6 +170,7 @@ def act(request: HttpRequest, meeting_id: UUID) -> HttpResponse:
     action = request.POST.get("action", "")
     app, key = application(), command_id(request, actor)
     item_form = None
+    minutes_form = None
     try:
         if action in USE_CASES:
             result = getattr(app, USE_CASES[action])(actor, command_id=key, meeting_id=entry.id)
@@ -162,6 +194,19 @@ def act(request: HttpRequest, meeting_id: UUID) -> HttpResponse:
                     item_id=item,
                     reason=request.POST.get("reason", ""),
                 )
+        elif action == "draft_minutes":
+            minutes_form = MinutesForm(request.POST)
+            if not minutes_form.is_valid():
+                return detail(
+                    request, entry.id, None, _("Please correct the fields marked below."), minutes_form
+                )
+            result = app.draft_meeting_minutes(
+                actor,
+                command_id=key,
+                meeting_id=entry.id,
+                text=localized(minutes_form.cleaned_data, "text"),
+                reason=minutes_form.cleaned_data.get("reason") or "",
+            )
         elif action == "add_item":
             item_form = AgendaItemForm(request.POST)
             if not item_form.is_valid():
@@ -184,7 +229,13 @@ def act(request: HttpRequest, meeting_id: UUID) -> HttpResponse:
                 field = "title_ar" if name == "title" else name if name in item_form.fields else None
                 for message in texts:
                     item_form.add_error(field, message)
-        return detail(request, entry.id, item_form, text)
+        if minutes_form is not None:
+            for name, texts in errors.items():
+                field = name.replace(".", "_") if name.startswith("text") else name
+                field = field if field in minutes_form.fields else "text_ar" if name == "text" else None
+                for message in texts:
+                    minutes_form.add_error(field, message)
+        return detail(request, entry.id, item_form, text, minutes_form)
     service.wait_for(result.position)
     messages.success(request, _("Done."))
     return back
