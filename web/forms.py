@@ -205,8 +205,9 @@ class MinutesForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": "2", "dir": "auto"}),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, correcting: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.correcting = correcting
         _localized_fields(self, "text", BODY_MAX, textarea=True)
         for language in LANGUAGE_NAMES:
             self.fields[f"text_{language}"].widget.attrs["rows"] = "8"
@@ -215,6 +216,9 @@ class MinutesForm(forms.Form):
         data = super().clean() or {}
         if not localized(data, "text"):
             self.add_error("text_ar", _("Give the minutes in at least one language."))
+        if self.correcting and not (data.get("reason") or "").strip():
+            # The domain refuses it too; here the reader gets the sentence in their language.
+            self.add_error("reason", _("Say what this version corrects."))
         return data
 
     @property

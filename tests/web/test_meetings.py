@@ -153,6 +153,8 @@ def test_the_organiser_drafts_circulates_corrects_and_adopts_the_minutes_from_th
     assert "Version 1" in page and "Draft" in page and "Circulate as provisional" in page
     assert "Procès-verbal initial" not in reader.get(f"/meetings/{meeting.id}/").content.decode()
     act(organiser, meeting, "circulate_minutes")
+    arabic = browse("staff.tn", "ar").get(f"/meetings/{meeting.id}/").content.decode()
+    assert "المحضر" in arabic and "مؤقت" in arabic and "محضر أولي" in arabic
     refused = act(organiser, meeting, "draft_minutes", text_fr="Procès-verbal corrigé")
     assert "Say what this version corrects." in refused
     act(

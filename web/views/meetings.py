@@ -85,6 +85,11 @@ def _next_step(entry: MeetingEntry) -> tuple[str, Any] | None:
     return LIFECYCLE.get(entry.state)
 
 
+def _correcting(entry: MeetingEntry) -> bool:
+    """Minutes were circulated: a new version is a correction, with its reason."""
+    return any(v["state"] != "draft" for v in entry.minutes)
+
+
 def _minutes(actor: Actor, entry: MeetingEntry, organiser: bool) -> list[dict[str, Any]]:
     """The versions of the minutes this reader may see, newest first: every one for
     the organisers, the secretariat and auditors; the definitive one for the others."""
@@ -133,7 +138,7 @@ def detail(
             "minutes": minutes,
             "minutes_open": minutes_open,
             "minutes_form": minutes_form or MinutesForm(),
-            "correcting": any(v["state"] != "draft" for v in entry.minutes),
+            "correcting": _correcting(entry),
             "may_circulate": minutes_open and bool(entry.minutes) and entry.minutes[-1]["state"] == "draft",
             "may_cancel": organiser and entry.state in {"planned", "convened"},
             "may_register": not mine
@@ -195,7 +200,7 @@ def act(request: HttpRequest, meeting_id: UUID) -> HttpResponse:
                     reason=request.POST.get("reason", ""),
                 )
         elif action == "draft_minutes":
-            minutes_form = MinutesForm(request.POST)
+            minutes_form = MinutesForm(request.POST, correcting=_correcting(entry))
             if not minutes_form.is_valid():
                 return detail(
                     request, entry.id, None, _("Please correct the fields marked below."), minutes_form
