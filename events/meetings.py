@@ -162,13 +162,15 @@ class Meeting(TawasulAggregate):
         self.current_item_id = None
         self.present = []
 
-    def adopt_minutes(self, *, actor: str, command_id: str) -> None:
+    def adopt_minutes(self, *, actor: str, command_id: str) -> int:
+        """The version circulated last becomes definitive; returns its number."""
         self._move({CLOSED}, "adopt the minutes of")
         current = self.current_minutes
         if current is None or current["state"] != PROVISIONAL:
             # Adopted minutes are minutes the participants had: circulated as provisional.
             raise IllegalTransition(self.KIND, "without circulated minutes", "adopt the minutes of")
         self._minutes_adopted(number=current["number"], actor=actor, command_id=command_id)
+        return int(current["number"])
 
     class MinutesAdopted(TawasulAggregate.Event):
         """Version 2 records the number of the version adopted; version 1 (before
@@ -595,8 +597,8 @@ class MeetingUseCases(EventStoreApplication):
         """The minutes last circulated (provisional) become definitive; the meeting
         is over. ``data.number`` is the version adopted."""
         meeting = self._meeting_to_organise(actor, meeting_id, expected_version)
-        meeting.adopt_minutes(actor=actor.id, command_id=command_id)
-        return Outcome(meeting, data={"number": meeting.current_minutes["number"]})
+        number = meeting.adopt_minutes(actor=actor.id, command_id=command_id)
+        return Outcome(meeting, data={"number": number})
 
     @command("meeting.draft_minutes")
     def draft_meeting_minutes(
