@@ -62,8 +62,11 @@ def _may_see_participants(actor: Actor, entry: MeetingEntry) -> bool:
 
 
 class MeetingsView(ApiView):
-    @extend_schema(parameters=MEETING_FILTERS, responses={200: schema.page_of(schema.Meeting)},
-                   summary="Meetings you may read, by start")
+    @extend_schema(
+        parameters=MEETING_FILTERS,
+        responses={200: schema.page_of(schema.Meeting)},
+        summary="Meetings you may read, by start",
+    )
     def get(self, request: Request) -> Response:
         found = queries.meetings(
             self.actor,
@@ -75,14 +78,21 @@ class MeetingsView(ApiView):
         )
         return self.paginate(found, ("starts_at", "id"), render.meeting)
 
-    @extend_schema(request=inputs.MeetingSchedule, responses={201: schema.result_of(schema.Meeting)},
-                   summary="Schedule a meeting (the secretariat; a commission for its own)")
+    @extend_schema(
+        request=inputs.MeetingSchedule,
+        responses={201: schema.result_of(schema.Meeting)},
+        summary="Schedule a meeting (the secretariat; a commission for its own)",
+    )
     def post(self, request: Request) -> Response:
         self.require_signed_in()
         data = self.valid(inputs.MeetingSchedule)
         result = self.run(application().schedule_meeting, versioned=False, **data)
-        return self.respond(result, lambda: _meeting(self.actor, result.id), created=True,
-                            location=f"/api/v1/meetings/{result.id}/")
+        return self.respond(
+            result,
+            lambda: _meeting(self.actor, result.id),
+            created=True,
+            location=f"/api/v1/meetings/{result.id}/",
+        )
 
 
 class MeetingView(ApiView):
@@ -106,40 +116,50 @@ class _MeetingAct(ApiView):
         return self.respond(result, lambda: _meeting(self.actor, meeting_id))
 
 
-class ConveneView(_MeetingAct):
-    use_case = "convene_meeting"
+def meeting_step(
+    use_case: str, summary: str, body: type[inputs.Strict] | None = None, *, created: bool = False
+) -> type[_MeetingAct]:
+    """The view of a POST /meetings/{id}/<step>/ running one use case (its body, if any)."""
 
-    @extend_schema(request=None, responses={200: schema.result_of(schema.Meeting)},
-                   summary="Convene: the invitations are out")
-    def post(self, request: Request, meeting_id: UUID) -> Response:
-        return self.act(meeting_id)
+    class Step(_MeetingAct):
+        @extend_schema(
+            request=body,
+            responses={201 if created else 200: schema.result_of(schema.Meeting)},
+            summary=summary,
+        )
+        def post(self, request: Request, meeting_id: UUID) -> Response:
+            response = self.act(meeting_id)
+            if created and response.status_code == 200:
+                response.status_code = 201
+            return response
 
-
-class OpenView(_MeetingAct):
-    use_case = "open_meeting"
-
-    @extend_schema(request=None, responses={200: schema.result_of(schema.Meeting)},
-                   summary="Open the meeting: it is in progress")
-    def post(self, request: Request, meeting_id: UUID) -> Response:
-        return self.act(meeting_id)
-
-
-class CloseView(_MeetingAct):
-    use_case = "close_meeting"
-
-    @extend_schema(request=None, responses={200: schema.result_of(schema.Meeting)},
-                   summary="Close the meeting")
-    def post(self, request: Request, meeting_id: UUID) -> Response:
-        return self.act(meeting_id)
+    Step.use_case = use_case
+    Step.body = body or inputs.Strict
+    Step.__name__ = Step.__qualname__ = "".join(part.title() for part in use_case.split("_")) + "View"
+    return Step
 
 
-class AdoptMinutesView(_MeetingAct):
-    use_case = "adopt_meeting_minutes"
-
-    @extend_schema(request=None, responses={200: schema.result_of(schema.Meeting)},
-                   summary="Adopt the minutes last circulated: definitive; the meeting's record is closed")
-    def post(self, request: Request, meeting_id: UUID) -> Response:
-        return self.act(meeting_id)
+ConveneView = meeting_step("convene_meeting", "Convene: the invitations are out")
+OpenView = meeting_step("open_meeting", "Open the meeting: it is in progress")
+CloseView = meeting_step("close_meeting", "Close the meeting")
+AdoptMinutesView = meeting_step(
+    "adopt_meeting_minutes", "Adopt the minutes last circulated: definitive; the meeting's record is closed"
+)
+CirculateMinutesView = meeting_step(
+    "circulate_meeting_minutes", "Circulate the current version of the minutes as provisional"
+)
+PostponeView = meeting_step(
+    "postpone_meeting",
+    "Postpone to new dates, with the reason (back to planned)",
+    body=inputs.MeetingPostponement,
+)
+CancelView = meeting_step("cancel_meeting", "Cancel, with the reason", body=inputs.Reason)
+AgendaView = meeting_step(
+    "add_agenda_item", "Add an item at the end of the agenda", body=inputs.AgendaItem, created=True
+)
+AgendaOrderView = meeting_step(
+    "reorder_agenda", "Put the agenda in a new order (every item once)", body=inputs.AgendaOrder
+)
 
 
 class MinutesView(_MeetingAct):
@@ -161,73 +181,27 @@ class MinutesView(_MeetingAct):
         versions = [v for v in entry.minutes if every or v["state"] == "definitive"]
         return Response({"results": [render.minutes_version(v) for v in versions]})
 
-    @extend_schema(request=inputs.MinutesDraft, responses={201: schema.result_of(schema.Meeting)},
-                   summary="Draft a version of the minutes (once circulated: a correction, with its reason)")
+    @extend_schema(
+        request=inputs.MinutesDraft,
+        responses={201: schema.result_of(schema.Meeting)},
+        summary="Draft a version of the minutes (once circulated: a correction, with its reason)",
+    )
     def post(self, request: Request, meeting_id: UUID) -> Response:
         response = self.act(meeting_id)
         if response.status_code == 200:
             response.status_code = 201
         return response
-
-
-class CirculateMinutesView(_MeetingAct):
-    use_case = "circulate_meeting_minutes"
-
-    @extend_schema(request=None, responses={200: schema.result_of(schema.Meeting)},
-                   summary="Circulate the current version of the minutes as provisional")
-    def post(self, request: Request, meeting_id: UUID) -> Response:
-        return self.act(meeting_id)
-
-
-class PostponeView(_MeetingAct):
-    use_case = "postpone_meeting"
-    body = inputs.MeetingPostponement
-
-    @extend_schema(request=inputs.MeetingPostponement, responses={200: schema.result_of(schema.Meeting)},
-                   summary="Postpone to new dates, with the reason (back to planned)")
-    def post(self, request: Request, meeting_id: UUID) -> Response:
-        return self.act(meeting_id)
-
-
-class CancelView(_MeetingAct):
-    use_case = "cancel_meeting"
-    body = inputs.Reason
-
-    @extend_schema(request=inputs.Reason, responses={200: schema.result_of(schema.Meeting)},
-                   summary="Cancel, with the reason")
-    def post(self, request: Request, meeting_id: UUID) -> Response:
-        return self.act(meeting_id)
-
-
-class AgendaView(_MeetingAct):
-    use_case = "add_agenda_item"
-    body = inputs.AgendaItem
-
-    @extend_schema(request=inputs.AgendaItem, responses={201: schema.result_of(schema.Meeting)},
-                   summary="Add an item at the end of the agenda")
-    def post(self, request: Request, meeting_id: UUID) -> Response:
-        response = self.act(meeting_id)
-        if response.status_code == 200:
-            response.status_code = 201
-        return response
-
-
-class AgendaOrderView(_MeetingAct):
-    use_case = "reorder_agenda"
-    body = inputs.AgendaOrder
-
-    @extend_schema(request=inputs.AgendaOrder, responses={200: schema.result_of(schema.Meeting)},
-                   summary="Put the agenda in a new order (every item once)")
-    def post(self, request: Request, meeting_id: UUID) -> Response:
-        return self.act(meeting_id)
 
 
 class WithdrawItemView(_MeetingAct):
     use_case = "withdraw_agenda_item"
     body = inputs.Reason
 
-    @extend_schema(request=inputs.Reason, responses={200: schema.result_of(schema.Meeting)},
-                   summary="Withdraw an agenda item, with the reason")
+    @extend_schema(
+        request=inputs.Reason,
+        responses={200: schema.result_of(schema.Meeting)},
+        summary="Withdraw an agenda item, with the reason",
+    )
     def post(self, request: Request, meeting_id: UUID, item_id: UUID) -> Response:
         return self.act(meeting_id, item_id=item_id)
 
@@ -235,8 +209,11 @@ class WithdrawItemView(_MeetingAct):
 class CurrentItemView(_MeetingAct):
     use_case = "set_current_agenda_item"
 
-    @extend_schema(request=None, responses={200: schema.result_of(schema.Meeting)},
-                   summary="Make this item the one under discussion (meeting in progress)")
+    @extend_schema(
+        request=None,
+        responses={200: schema.result_of(schema.Meeting)},
+        summary="Make this item the one under discussion (meeting in progress)",
+    )
     def post(self, request: Request, meeting_id: UUID, item_id: UUID) -> Response:
         return self.act(meeting_id, item_id=item_id)
 
@@ -259,8 +236,11 @@ class RegistrationsView(_MeetingAct):
             return _csv(entry, rows)
         return Response({"results": rows})
 
-    @extend_schema(request=inputs.Registration, responses={201: schema.result_of(schema.Meeting)},
-                   summary="Register (yourself, or someone as an organiser); full: the waiting list")
+    @extend_schema(
+        request=inputs.Registration,
+        responses={201: schema.result_of(schema.Meeting)},
+        summary="Register (yourself, or someone as an organiser); full: the waiting list",
+    )
     def post(self, request: Request, meeting_id: UUID) -> Response:
         response = self.act(meeting_id)
         if response.status_code == 200:
@@ -271,8 +251,11 @@ class RegistrationsView(_MeetingAct):
 class RegistrationView(_MeetingAct):
     use_case = "cancel_meeting_registration"
 
-    @extend_schema(request=None, responses={200: schema.result_of(schema.Meeting)},
-                   summary="Cancel a registration; the first on the waiting list takes the seat")
+    @extend_schema(
+        request=None,
+        responses={200: schema.result_of(schema.Meeting)},
+        summary="Cancel a registration; the first on the waiting list takes the seat",
+    )
     def delete(self, request: Request, meeting_id: UUID, person_id: str) -> Response:
         return self.act(meeting_id, person_id=person_id)
 
@@ -296,8 +279,11 @@ class AttendanceView(_MeetingAct):
     use_case = "check_in_to_meeting"
     body = inputs.Registration
 
-    @extend_schema(request=inputs.Registration, responses={201: schema.result_of(schema.Meeting)},
-                   summary="Check in (yourself, or a participant as an organiser): present from now")
+    @extend_schema(
+        request=inputs.Registration,
+        responses={201: schema.result_of(schema.Meeting)},
+        summary="Check in (yourself, or a participant as an organiser): present from now",
+    )
     def post(self, request: Request, meeting_id: UUID) -> Response:
         response = self.act(meeting_id)
         if response.status_code == 200:
@@ -308,7 +294,10 @@ class AttendanceView(_MeetingAct):
 class LeaveView(_MeetingAct):
     use_case = "leave_meeting"
 
-    @extend_schema(request=None, responses={200: schema.result_of(schema.Meeting)},
-                   summary="Leave the room: no longer present for the next items")
+    @extend_schema(
+        request=None,
+        responses={200: schema.result_of(schema.Meeting)},
+        summary="Leave the room: no longer present for the next items",
+    )
     def delete(self, request: Request, meeting_id: UUID, person_id: str) -> Response:
         return self.act(meeting_id, person_id=person_id)
