@@ -124,6 +124,8 @@ v1 = [
     # meetings
     path("meetings/", meetings.MeetingsView.as_view(), name="api-meetings"),
     path(f"meetings/{_id('meeting_id')}/", meetings.MeetingView.as_view(), name="api-meeting"),
+    path(f"meetings/{_id('meeting_id')}/calendar.ics", meetings.MeetingCalendarView.as_view(),
+         name="api-meeting-calendar"),
     path(f"meetings/{_id('meeting_id')}/convene/", meetings.ConveneView.as_view(),
          name="api-meeting-convene"),
     path(f"meetings/{_id('meeting_id')}/open/", meetings.OpenView.as_view(), name="api-meeting-open"),

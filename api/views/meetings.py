@@ -8,6 +8,7 @@ import io
 from typing import Any
 from uuid import UUID
 
+import icalendar
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.permissions import IsAuthenticated
@@ -17,6 +18,7 @@ from rest_framework.response import Response
 from api import people, schema
 from api import serializers as inputs
 from api.conventions import ApiView, choice_param, moment_param, uuid_param
+from api.language import pick
 from events import policy
 from events.errors import PermissionDenied
 from events.meetings import KINDS, STATES
@@ -301,3 +303,40 @@ class LeaveView(_MeetingAct):
     )
     def delete(self, request: Request, meeting_id: UUID, person_id: str) -> Response:
         return self.act(meeting_id, person_id=person_id)
+
+
+class MeetingCalendarView(ApiView):
+    """The meeting as an iCalendar file, for people's own calendars (RFC 5545)."""
+
+    @extend_schema(responses={(200, "text/calendar"): str}, summary="The meeting as an .ics file")
+    def get(self, request: Request, meeting_id: UUID) -> HttpResponse:
+        entry = self.found(queries.meeting_entry(self.actor, meeting_id), "meeting", meeting_id)
+        body = calendar_of([entry], self.language, request.build_absolute_uri("/").rstrip("/"))
+        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="meeting-{entry.id}.ics"'
+        return response
+
+
+def calendar_of(entries: list[MeetingEntry], language: str, site: str) -> bytes:
+    """VEVENTs of meetings: the title in the reader's language, UTC times, the place
+    or the online link; a cancelled meeting says so (STATUS:CANCELLED)."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//Tawasul//meetings//EN")
+    calendar.add("version", "2.0")
+    for entry in entries:
+        page = f"{site}/meetings/{entry.id}/"
+        vevent = icalendar.Event()
+        vevent.add("uid", f"{entry.id}@tawasul")
+        vevent.add("dtstamp", entry.updated_at)
+        vevent.add("dtstart", entry.starts_at)
+        vevent.add("dtend", entry.ends_at)
+        vevent.add("summary", pick(entry.title, language))
+        vevent.add("sequence", entry.version)
+        vevent.add("url", entry.online_link or page)
+        if entry.place:
+            vevent.add("location", entry.place)
+        description = page if not entry.online_link else f"{entry.online_link}\n{page}"
+        vevent.add("description", description)
+        vevent.add("status", {"cancelled": "CANCELLED", "planned": "TENTATIVE"}.get(entry.state, "CONFIRMED"))
+        calendar.add_component(vevent)
+    return calendar.to_ical()

@@ -263,3 +263,27 @@ def test_bad_minutes_are_refused_with_a_field_message_and_nothing_stored(
     assert refused.status_code in (400, 422)
     assert field in refused.json()["errors"], refused.json()
     assert world.app.recorder.max_notification_id() == before
+
+
+def test_a_meeting_downloads_as_an_icalendar_event_in_the_readers_language(world: ApiWorld) -> None:
+    import icalendar
+
+    meeting = schedule(world, online_link="https://meet.example.org/t")["id"]
+    response = world.client("staff_ma", HTTP_ACCEPT_LANGUAGE="en").get(
+        f"/api/v1/meetings/{meeting}/calendar.ics"
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    [event] = icalendar.Calendar.from_ical(response.content).walk("VEVENT")
+    assert str(event["summary"]) == "National training session"
+    assert event.decoded("dtstart").isoformat() == "2027-03-10T08:00:00+00:00"
+    assert str(event["location"]) == "Tunis"
+    assert str(event["url"]) == "https://meet.example.org/t"
+    assert str(event["status"]) == "TENTATIVE"
+    world.client("staff_tn").post(
+        f"/api/v1/meetings/{meeting}/cancel/", {"reason": "Flooding"}, format="json"
+    )
+    cancelled = world.client("staff_ma").get(f"/api/v1/meetings/{meeting}/calendar.ics")
+    [event] = icalendar.Calendar.from_ical(cancelled.content).walk("VEVENT")
+    assert str(event["status"]) == "CANCELLED"
+    assert world.client("public").get(f"/api/v1/meetings/{meeting}/calendar.ics").status_code == 404

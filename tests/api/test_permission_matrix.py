@@ -593,6 +593,7 @@ MATRIX: list[Row] = [
         None,
         lambda w: meeting(w, visibility="public"),
     ),
+    Row("GET", "/api/v1/meetings/{meeting}/calendar.ics", "404 200 200 200 200 200 200 200", None, meeting),
     Row("POST", "/api/v1/meetings/{meeting}/convene/", "401 200 403 200 200 403 403 403", None, meeting),
     Row(
         "POST",
@@ -623,8 +624,13 @@ MATRIX: list[Row] = [
         {"text": {"ar": "محضر", "en": "Minutes"}},
         lambda w: meeting(w, "convene_meeting", "open_meeting"),
     ),
-    Row("POST", "/api/v1/meetings/{meeting}/minutes/circulate/", "401 200 403 200 200 403 403 403", None,
-        minuted),
+    Row(
+        "POST",
+        "/api/v1/meetings/{meeting}/minutes/circulate/",
+        "401 200 403 200 200 403 403 403",
+        None,
+        minuted,
+    ),
     Row(
         "POST",
         "/api/v1/meetings/{meeting}/postpone/",
