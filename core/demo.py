@@ -469,6 +469,50 @@ class Seeder:
         for who, actor in (("staff.ma", staff_ma), ("partner.tn", partner_tn)):
             self.run(f"meeting.training.{who}", actor, "register_for_meeting", meeting_id=training.id)
         self.run("meeting.training.convene", staff_tn, "convene_meeting", meeting_id=training.id)
+        self.seed_past_session(secretariat, day)
+
+    def seed_past_session(self, secretariat: Actor, day: dt.datetime) -> None:
+        """Last quarter's Executive Council session, held, with its minutes adopted."""
+        session = self.run(
+            "meeting.council.past",
+            secretariat,
+            "schedule_meeting",
+            kind="governing_body_session",
+            title={
+                "ar": "الدورة السابقة للمجلس التنفيذي",
+                "en": "Executive Council, previous session",
+                "fr": "Conseil exécutif, session précédente",
+            },
+            starts_at=day - dt.timedelta(days=90),
+            ends_at=day - dt.timedelta(days=89, hours=-9),
+            time_zone="Africa/Tunis",
+            place="Tunis",
+            visibility="public",
+        )
+        if session is None:
+            return
+        self.run(
+            "meeting.council.past.item",
+            secretariat,
+            "add_agenda_item",
+            meeting_id=session.id,
+            title={"ar": "تقرير الأمين العام", "en": "Report of the Director-General"},
+            duration_minutes=60,
+        )
+        for step in ("convene_meeting", "open_meeting", "close_meeting"):
+            self.run(f"meeting.council.past.{step}", secretariat, step, meeting_id=session.id)
+        self.run(
+            "meeting.council.past.minutes",
+            secretariat,
+            "draft_meeting_minutes",
+            meeting_id=session.id,
+            text={
+                "ar": "اطّلع المجلس على تقرير المدير العام وصادق عليه.",
+                "en": "The Council took note of the Director-General's report and approved it.",
+            },
+        )
+        for step in ("circulate_meeting_minutes", "adopt_meeting_minutes"):
+            self.run(f"meeting.council.past.{step}", secretariat, step, meeting_id=session.id)
 
 
 def seed(app: Tawasul | None = None) -> None:

@@ -186,3 +186,10 @@ def test_minutes_without_text_are_refused_next_to_the_field_and_nothing_is_store
     assert "Give the minutes in at least one language." in refused
     meeting.refresh_from_db()
     assert meeting.minutes == []
+
+
+def test_the_demo_holds_a_past_session_with_its_minutes_adopted(browse: Browse) -> None:
+    past = MeetingEntry.objects.get(title__en="Executive Council, previous session")
+    assert past.state == "minutes_adopted"
+    page = browse("-").get("/meetings/").content.decode()
+    assert "Executive Council, previous session" in page
