@@ -41,6 +41,14 @@ class FieldCode(StrEnum):
     FILE_TOO_LARGE = "file_too_large"  # limit (bytes)
     PARTNER_REQUIRED = "partner_required"
     USERNAME_TAKEN = "username_taken"
+    # Meetings
+    ENDS_BEFORE_START = "ends_before_start"
+    UNKNOWN_TIME_ZONE = "unknown_time_zone"
+    LINK_NOT_WEB = "link_not_web"
+    PLACE_OR_LINK = "place_or_link"
+    NOT_AN_AGENDA_ITEM = "not_an_agenda_item"
+    NOT_REGISTERED = "not_registered"
+    CORRECTION_REASON = "correction_reason"
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from events import policy
 from events.application import EventStoreApplication
 from events.base import Outcome, TawasulAggregate, as_uuid, command, require
 from events.commissions import Commission
-from events.errors import AlreadyExists, IllegalTransition, NotFound, ValidationFailed
+from events.errors import AlreadyExists, FieldCode, IllegalTransition, NotFound, ValidationFailed
 from events.kinds import PLAIN, Kind, declare
 from events.partners import Partner
 from events.roles import Actor
@@ -235,7 +235,9 @@ class Meeting(TawasulAggregate):
         number = len(self.minutes) + 1
         if self.minutes_circulated:
             if not reason:
-                raise ValidationFailed.field("reason", "Say what this version corrects.")
+                raise ValidationFailed.field(
+                    "reason", "Say what this version corrects.", FieldCode.CORRECTION_REASON
+                )
             self._minutes_corrected(
                 number=number, text=text, reason=reason, actor=actor, command_id=command_id
             )
@@ -338,7 +340,9 @@ class Meeting(TawasulAggregate):
     def set_current_item(self, item_id: UUID, *, actor: str, command_id: str) -> None:
         self._move({IN_PROGRESS}, "set the current item of")
         if item_id not in self.item_ids:
-            raise ValidationFailed.field("item_id", "Only an item of the agenda can be the current one.")
+            raise ValidationFailed.field(
+                "item_id", "Only an item of the agenda can be the current one.", FieldCode.NOT_AN_AGENDA_ITEM
+            )
         if item_id != self.current_item_id:
             self._current_item_set(item_id=item_id, actor=actor, command_id=command_id)
 
@@ -398,7 +402,9 @@ class Meeting(TawasulAggregate):
     def check_in(self, person_id: str, *, actor: str, command_id: str) -> None:
         self._move({IN_PROGRESS}, "check in to")
         if person_id not in self.registered:
-            raise ValidationFailed.field("person_id", "Only a registered participant checks in.")
+            raise ValidationFailed.field(
+                "person_id", "Only a registered participant checks in.", FieldCode.NOT_REGISTERED
+            )
         if person_id in self.present:
             raise AlreadyExists(f"{person_id} is checked in already.")
         self._checked_in(person_id=person_id, actor=actor, command_id=command_id)
@@ -439,17 +445,23 @@ def clean_dates(starts_at: Any, ends_at: Any) -> tuple[dt.datetime, dt.datetime]
     start = clean_moment(starts_at, "starts_at")
     end = clean_moment(ends_at, "ends_at")
     if end <= start:
-        raise ValidationFailed.field("ends_at", "A meeting ends after it starts.")
+        raise ValidationFailed.field(
+            "ends_at", "A meeting ends after it starts.", FieldCode.ENDS_BEFORE_START
+        )
     return start, end
 
 
 def clean_time_zone(value: Any) -> str:
     if not isinstance(value, str) or not value or len(value) > 64:
-        raise ValidationFailed.field("time_zone", "Give an IANA time zone name, e.g. Africa/Tunis.")
+        raise ValidationFailed.field(
+            "time_zone", "Give an IANA time zone name, e.g. Africa/Tunis.", FieldCode.UNKNOWN_TIME_ZONE
+        )
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValidationFailed.field("time_zone", f"Unknown time zone {value!r}.") from None
+        raise ValidationFailed.field(
+            "time_zone", f"Unknown time zone {value!r}.", FieldCode.UNKNOWN_TIME_ZONE
+        ) from None
     return value
 
 
@@ -459,7 +471,7 @@ def clean_link(value: Any) -> str:
         return ""
     parts = urlsplit(link)
     if parts.scheme not in {"https", "http"} or not parts.netloc or any(c.isspace() for c in link):
-        raise ValidationFailed.field("online_link", "Must be an http(s) address.")
+        raise ValidationFailed.field("online_link", "Must be an http(s) address.", FieldCode.LINK_NOT_WEB)
     return link
 
 
@@ -543,7 +555,9 @@ class MeetingUseCases(EventStoreApplication):
         where = clean_text(place, "place", max_length=TITLE_MAX, required=False)
         link = clean_link(online_link)
         if not where and not link:
-            raise ValidationFailed.field("place", "Give a place, an online link, or both.")
+            raise ValidationFailed.field(
+                "place", "Give a place, an online link, or both.", FieldCode.PLACE_OR_LINK
+            )
         partners = clean_ids(partner_ids, "partner_ids")
         self._check_exist(Commission, commissions)
         self._check_exist(Partner, partners)

@@ -44,6 +44,13 @@ FIELD_SENTENCES: dict[FieldCode, Any] = {
     # The web's forms offer these as lists, so the reader chose outside them.
     FieldCode.NOT_A_UUID: gettext_lazy("Choose an item from the list."),
     FieldCode.NOT_ONE_OF: gettext_lazy("Choose an item from the list."),
+    FieldCode.ENDS_BEFORE_START: gettext_lazy("The end must come after the start."),
+    FieldCode.UNKNOWN_TIME_ZONE: gettext_lazy("Choose a time zone such as Africa/Tunis."),
+    FieldCode.LINK_NOT_WEB: gettext_lazy("Give a web address starting with https://."),
+    FieldCode.PLACE_OR_LINK: gettext_lazy("Give a place, an online link, or both."),
+    FieldCode.NOT_AN_AGENDA_ITEM: gettext_lazy("Choose an item of the agenda."),
+    FieldCode.NOT_REGISTERED: gettext_lazy("Only a registered participant checks in."),
+    FieldCode.CORRECTION_REASON: gettext_lazy("Say what this version corrects."),
 }
 """Codes whose sentence has no values."""
 

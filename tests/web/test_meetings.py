@@ -117,6 +117,7 @@ def test_the_schedule_form_creates_a_meeting_in_its_time_zone(browse: Browse) ->
         {
             "form_key": "bad-meeting",
             "kind": "workshop",
+            "commission": str(training().commission_ids[0]),
             "title_fr": "Atelier",
             "day": "2027-05-04",
             "starts": "12:00",
@@ -127,6 +128,7 @@ def test_the_schedule_form_creates_a_meeting_in_its_time_zone(browse: Browse) ->
         },
     )
     assert bad.status_code == 400
+    assert "La fin doit venir après le début." in bad.content.decode()  # the refusal's code, translated
     assert MeetingEntry.objects.filter(kind="workshop").count() == 1
 
 
