@@ -458,6 +458,11 @@ def may_register_for_meeting(actor: Actor, visibility: str) -> bool:
     return visibility in SELF_REGISTRATION and may_write(actor) and actor.is_authenticated
 
 
+def may_see_meeting_participants(actor: Actor, kind: str, commission_ids: Collection[UUID]) -> bool:
+    """Who registered and who attended: the organisers, and those who read everything."""
+    return may_read_everything(actor) or may_organise_meeting(actor, kind, commission_ids)
+
+
 def may_read_meeting(
     actor: Actor,
     kind: str,

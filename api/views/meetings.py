@@ -42,25 +42,12 @@ def _meeting(actor: Actor, meeting_id: UUID) -> dict[str, Any] | None:
 
 
 def participants(entry: MeetingEntry) -> list[dict[str, Any]]:
-    """The registered in the order they registered, then the waiting list in its order."""
-    rows = [
-        {
-            "user_id": person,
-            "status": status,
-            "rank": rank,
-            "present": person in entry.present,
-            "attended_items": [item for item, present in entry.attendance.items() if person in present],
-        }
-        for status, people_ in (("registered", entry.registered), ("waiting", entry.waiting))
-        for rank, person in enumerate(people_, start=1)
-    ]
-    return people.with_names(rows, "user_id", "name")
+    """The participant list with each person's name."""
+    return people.with_names(queries.meeting_participants(entry), "user_id", "name")
 
 
 def _may_see_participants(actor: Actor, entry: MeetingEntry) -> bool:
-    return policy.may_read_everything(actor) or policy.may_organise_meeting(
-        actor, entry.kind, [UUID(c) for c in entry.commission_ids]
-    )
+    return policy.may_see_meeting_participants(actor, entry.kind, [UUID(c) for c in entry.commission_ids])
 
 
 class MeetingsView(ApiView):
@@ -111,11 +98,11 @@ class _MeetingAct(ApiView):
     body: type[inputs.Strict] = inputs.Strict
     use_case = ""
 
-    def act(self, meeting_id: UUID, **arguments: Any) -> Response:
+    def act(self, meeting_id: UUID, *, created: bool = False, **arguments: Any) -> Response:
         self.found(queries.meeting_entry(self.actor, meeting_id), "meeting", meeting_id)
         data = self.valid(self.body)
         result = self.run(getattr(application(), self.use_case), meeting_id=meeting_id, **arguments, **data)
-        return self.respond(result, lambda: _meeting(self.actor, meeting_id))
+        return self.respond(result, lambda: _meeting(self.actor, meeting_id), created=created)
 
 
 def meeting_step(
@@ -130,10 +117,7 @@ def meeting_step(
             summary=summary,
         )
         def post(self, request: Request, meeting_id: UUID) -> Response:
-            response = self.act(meeting_id)
-            if created and response.status_code == 200:
-                response.status_code = 201
-            return response
+            return self.act(meeting_id, created=created)
 
     Step.use_case = use_case
     Step.body = body or inputs.Strict
@@ -189,10 +173,7 @@ class MinutesView(_MeetingAct):
         summary="Draft a version of the minutes (once circulated: a correction, with its reason)",
     )
     def post(self, request: Request, meeting_id: UUID) -> Response:
-        response = self.act(meeting_id)
-        if response.status_code == 200:
-            response.status_code = 201
-        return response
+        return self.act(meeting_id, created=True)
 
 
 class WithdrawItemView(_MeetingAct):
@@ -244,10 +225,7 @@ class RegistrationsView(_MeetingAct):
         summary="Register (yourself, or someone as an organiser); full: the waiting list",
     )
     def post(self, request: Request, meeting_id: UUID) -> Response:
-        response = self.act(meeting_id)
-        if response.status_code == 200:
-            response.status_code = 201
-        return response
+        return self.act(meeting_id, created=True)
 
 
 class RegistrationView(_MeetingAct):
@@ -287,10 +265,7 @@ class AttendanceView(_MeetingAct):
         summary="Check in (yourself, or a participant as an organiser): present from now",
     )
     def post(self, request: Request, meeting_id: UUID) -> Response:
-        response = self.act(meeting_id)
-        if response.status_code == 200:
-            response.status_code = 201
-        return response
+        return self.act(meeting_id, created=True)
 
 
 class LeaveView(_MeetingAct):

@@ -31,7 +31,7 @@ from projections.queries.indicators import indicator_totals, indicators
 from projections.queries.invitations import invitation_entry, invitation_of_token, visible_invitations
 from projections.queries.library import document_entry, document_version, document_versions, documents
 from projections.queries.live import stream_position
-from projections.queries.meetings import meeting_entry, meetings
+from projections.queries.meetings import meeting_entry, meeting_participants, meetings
 from projections.queries.memberships import actor_for, member, members, membership_of
 from projections.queries.people import accounts
 from projections.queries.pipeline import decisions, proposal_entry, proposals
@@ -75,6 +75,7 @@ __all__ = [
     "invitation_of_token",
     "may_read",
     "meeting_entry",
+    "meeting_participants",
     "meetings",
     "member",
     "members",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from uuid import UUID
 
 from django.db.models import Q, QuerySet
@@ -59,3 +60,19 @@ def meetings(
 def meeting_entry(actor: Actor, meeting_id: UUID) -> MeetingEntry | None:
     entry = MeetingEntry.objects.filter(id=meeting_id).first()
     return entry if entry is not None and _readable(actor, entry) else None
+
+
+def meeting_participants(entry: MeetingEntry) -> list[dict[str, Any]]:
+    """The registered in the order they registered, then the waiting list in its order,
+    each with whether they are in the room now and the agenda items they attended."""
+    return [
+        {
+            "user_id": person,
+            "status": status,
+            "rank": rank,
+            "present": person in entry.present,
+            "attended_items": [item for item, present in entry.attendance.items() if person in present],
+        }
+        for status, group in (("registered", entry.registered), ("waiting", entry.waiting))
+        for rank, person in enumerate(group, start=1)
+    ]

@@ -116,13 +116,11 @@ def detail(
     minutes_open = organiser and entry.state in {"in_progress", "closed"}
     mine = "registered" if actor.id in entry.registered else "waiting" if actor.id in entry.waiting else ""
     participants = []
-    if organiser or policy.may_read_everything(actor):
-        names = people.names([*entry.registered, *entry.waiting])
-        participants = [
-            {"name": names.get(p, p), "status": status, "rank": rank}
-            for status, group in (("registered", entry.registered), ("waiting", entry.waiting))
-            for rank, p in enumerate(group, start=1)
-        ]
+    if policy.may_see_meeting_participants(actor, entry.kind, [UUID(c) for c in entry.commission_ids]):
+        participants = queries.meeting_participants(entry)
+        names = people.names(p["user_id"] for p in participants)
+        for participant in participants:
+            participant["name"] = names.get(participant["user_id"], participant["user_id"])
     zone = _zone(entry.time_zone)
     return render(
         request,
