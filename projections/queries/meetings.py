@@ -65,13 +65,15 @@ def meeting_entry(actor: Actor, meeting_id: UUID) -> MeetingEntry | None:
 def meeting_participants(entry: MeetingEntry) -> list[dict[str, Any]]:
     """The registered in the order they registered, then the waiting list in its order,
     each with whether they are in the room now and the agenda items they attended."""
+    item_ids = [item["id"] for item in [*entry.agenda, *entry.withdrawn]]
     return [
         {
             "user_id": person,
             "status": status,
             "rank": rank,
             "present": person in entry.present,
-            "attended_items": [item for item, present in entry.attendance.items() if person in present],
+            # In the agenda's order (a JSON object's keys keep no order in PostgreSQL's jsonb).
+            "attended_items": [i for i in item_ids if person in entry.attendance.get(i, ())],
         }
         for status, group in (("registered", entry.registered), ("waiting", entry.waiting))
         for rank, person in enumerate(group, start=1)
